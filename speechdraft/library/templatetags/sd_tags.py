@@ -1,0 +1,19 @@
+from django import template
+
+from speechdraft.roles import is_manager as _is_manager
+
+register = template.Library()
+
+
+@register.filter
+def is_manager(user) -> bool:
+    return _is_manager(user)
+
+
+@register.filter
+def percent(value) -> str:
+    """Ratios are stored as fractions; CNKI reports show them as percentages with one decimal."""
+    try:
+        return f"{float(value) * 100:.1f}%"
+    except (TypeError, ValueError):
+        return "—"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "library"
+urlpatterns = [
+    path("corpus/", views.document_list, name="documents"),
+    path("corpus/<int:pk>/", views.document_detail, name="document"),
+    path("corpus/import/", views.corpus_import, name="import"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<int:pk>/", views.template_detail, name="template"),
+    path("blocks/", views.block_list, name="blocks"),
+    path("blocks/new/", views.block_edit, name="block_new"),
+    path("blocks/<int:pk>/", views.block_detail, name="block"),
+    path("blocks/<int:pk>/edit/", views.block_edit, name="block_edit"),
+    path("blocks/<int:pk>/delete/", views.block_delete, name="block_delete"),
+]

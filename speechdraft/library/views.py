@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from speechdraft.roles import is_manager, manager_required
+
+from .forms import BlockFilterForm, BlockForm, ImportForm
+from .models import Block, CorpusDocument, SpeechTemplate
+from .services import corpus_import_files
+
+ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "part": "主体", "closing": "结尾"}
+
+
+def document_list(request):
+    documents = CorpusDocument.objects.select_related("imported_by").defer("text").annotate(n_blocks=Count("blocks"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        documents = documents.filter(title__icontains=q)
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    return render(request, "library/document_list.html", {"page": page, "q": q})
+
+
+def document_detail(request, pk):
+    document = get_object_or_404(CorpusDocument, pk=pk)
+    segments = [
+        {**seg, "label": ROLE_LABELS.get(seg["role"], seg["role"]), "text": document.text[seg["start"] : seg["end"]]}
+        for seg in document.segments
+    ]
+    return render(request, "library/document_detail.html", {
+        "document": document, "segments": segments, "blocks": document.blocks.select_related("category"),
+    })
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def corpus_import(request):
+    """One view for the page and for each file the page uploads on its own (the htmx fragment).
+
+    The browser sends files one per request so that a long batch shows progress and one broken file
+    cannot take the others down with it; without JavaScript the form posts them all at once.
+    """
+    outcomes = []
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            files = [(f.name, f.read(), f.name) for f in form.cleaned_data["files"]]
+            outcomes = corpus_import_files(files=files, user=request.user)
+        elif request.htmx:
+            return render(request, "library/import.html#result-error", {"form": form}, status=400)
+        if request.htmx:
+            return render(request, "library/import.html#result-rows", {"outcomes": outcomes})
+    else:
+        form = ImportForm()
+    return render(request, "library/import.html", {"form": form, "outcomes": outcomes})
+
+
+def template_list(request):
+    templates = SpeechTemplate.objects.active().prefetch_related("slots")
+    return render(request, "library/template_list.html", {"templates": templates})
+
+
+def template_detail(request, pk):
+    template = get_object_or_404(SpeechTemplate, pk=pk)
+    slots = template.slots.select_related("suggested_block", "suggested_category")
+    return render(request, "library/template_detail.html", {"template": template, "slots": slots})
+
+
+def block_list(request):
+    form = BlockFilterForm(request.GET or None)
+    blocks = form.filter(Block.objects.select_related("category", "source_document").prefetch_related("tags"))
+    page = Paginator(blocks, 30).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "terms": _terms(form)}
+    if request.htmx:
+        return render(request, "library/block_list.html#block-results", context)
+    return render(request, "library/block_list.html", context)
+
+
+def _terms(form) -> list[str]:
+    from .search import search_terms
+
+    return search_terms(form.cleaned_data["q"]) if form.is_valid() and form.cleaned_data["q"] else []
+
+
+def block_detail(request, pk):
+    block = get_object_or_404(Block.objects.select_related("category", "source_document", "created_by"), pk=pk)
+    source = block.source_document
+    context = {"material": block}
+    if source is not None and block.source_start is not None:
+        context.update(
+            before=source.text[max(0, block.source_start - 120) : block.source_start],
+            excerpt=block.source_excerpt,
+            after=source.text[block.source_end : block.source_end + 120],
+        )
+    return render(request, "library/block_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def block_edit(request, pk=None):
+    block = get_object_or_404(Block, pk=pk) if pk else None
+    if block is not None and not is_manager(request.user):
+        # The shared library is curated by 管理员; everyone else adds, never rewrites others' blocks.
+        return redirect(block)
+    form = BlockForm(request.POST or None, instance=block,
+                     initial={"tag_names": " ".join(block.tags.values_list("name", flat=True))} if block else None)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if block is None:
+            saved.created_by = request.user
+        saved.save()
+        form.save_tags(saved)
+        messages.success(request, "素材已保存。")
+        return redirect(saved)
+    return render(request, "library/block_form.html", {"form": form, "material": block})
+
+
+@manager_required
+@require_http_methods(["POST"])
+def block_delete(request, pk):
+    block = get_object_or_404(Block, pk=pk)
+    block.delete()
+    messages.success(request, f"已删除素材“{block.title}”。")
+    return redirect("library:blocks")
+

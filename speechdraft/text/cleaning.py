@@ -1,0 +1,126 @@
+"""Cleaning of imported text: whitespace normalisation and removal of template-site noise lines.
+
+Also the character-level simplified "shadow" the parser matches against, so that a speech
+written in traditional characters (同志們) is recognised while its stored text stays as written.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+# Hanzi (BMP blocks and the supplementary planes) and CJK punctuation, for space removal.
+HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·•"
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+# Python's \s covers every Unicode space (\u00a0, \u3000, \u2002 …); lines hold no newline here.
+_SPACES = re.compile(r"\s+")
+# Control characters that are not whitespace (\x07, \x7f, C1 controls).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+_SPACE_NEAR_PUNCT = re.compile(rf"\s+(?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}])\s+")
+_SPACE_BETWEEN_HANZI = re.compile(rf"(?<=[{HANZI}])\s+(?=[{HANZI}])")
+_PROSE_PUNCT = re.compile(r"[，。；！？]")
+
+# Phrases that only template/reseller sites write; a short line containing one is noise anywhere
+# in the file. Each is narrow enough not to hit a speech's own headings ("加强微信平台建设",
+# "推行扫码签到", "关注区人大公众号").
+_AD_PHRASES = re.compile(
+    r"仅供学习|禁止外传|会员群|会员资料|会员材料|打击倒卖活动|举报倒卖|倒卖会员|[QＱ]{2}群|"
+    r"(?:微信群|公众号|微信号)\s*[：:]|添?加微信|免费赠送|立享|扫一扫|侵权必究|下载更多|"
+    r"扫码(?:关注|加|进群|入群|领取|购买|获取|下载)|更多资料.{0,4}(?:关注|扫|加|群|下载)",
+    re.IGNORECASE,
+)
+# Weaker signs of an advertising block; only trusted in the block above the title/salutation.
+_AD_HINTS = re.compile(r"会员|订阅|公众号|微信|[QＱ]{2}|资料|分享|平台|权益|迭代|广告|下载", re.IGNORECASE)
+_AD_LINE_MAX = 60
+# The title or salutation is expected within this many lines; beyond it there is no leading block.
+_LEADING_BLOCK_MAX = 40
+_DATE_LINE = re.compile(
+    r"^[（(]?[\d〇○零一二三四五六七八九十]{2,4}年[\d一二三四五六七八九十]{1,2}月([\d一二三四五六七八九十]{1,3}日)?[）)]?$"
+)
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    text: str  # normalised lines joined with "\n", no blank lines
+    removed_lines: tuple[str, ...]  # noise lines as they appeared (outer whitespace stripped)
+
+
+def clean_text(text: str) -> CleanedText:
+    raw_lines = _LINE_BREAKS.split(text)
+    lines = [(raw.strip(), normalise_line(raw)) for raw in raw_lines]
+    lines = [(raw, clean) for raw, clean in lines if clean]
+    noise = _leading_noise(lines) | {
+        i for i, (_, clean) in enumerate(lines) if len(clean) <= _AD_LINE_MAX and _AD_PHRASES.search(clean)
+    }
+    kept = [clean for i, (_, clean) in enumerate(lines) if i not in noise]
+    removed = tuple(raw for i, (raw, _) in enumerate(lines) if i in noise)
+    return CleanedText(text="\n".join(kept), removed_lines=removed)
+
+
+def normalise_line(line: str) -> str:
+    """One line with Unicode spaces unified, zero-width and control characters dropped, stripped."""
+    line = _CONTROL.sub("", line.translate(_ZERO_WIDTH))
+    line = _SPACES.sub(" ", line).strip()
+    line = _SPACE_NEAR_PUNCT.sub("", line)
+    # In prose a space between hanzi is an artefact of copying from PDF or the web; in a short
+    # layout line (a speaker line "主任 张三", a spaced title "讲 话") it separates words.
+    if _PROSE_PUNCT.search(line) or len(line) > 40:
+        line = _SPACE_BETWEEN_HANZI.sub("", line)
+    return line
+
+
+def _leading_noise(lines: list[tuple[str, str]]) -> set[int]:
+    """Indexes of the advertising block above the title or salutation (seed 004's first lines).
+
+    Short brand lines there ("酷乐文行") carry no keyword, so the whole block goes once it shows
+    any sign of advertising; a block without such a sign is left alone, because it may be the
+    speech's own title.
+    """
+    from speechdraft.text.parser import is_salutation, is_title_line
+
+    anchor = None
+    for i, (_, clean) in enumerate(lines[:_LEADING_BLOCK_MAX]):
+        if _AD_PHRASES.search(clean):
+            continue
+        shadow = simplified_shadow(clean)
+        if is_title_line(shadow):
+            anchor = i
+            break
+        if is_salutation(shadow):
+            anchor = i
+            # The line just above a salutation may be a title without 讲话 in it; keep it unless
+            # it is itself an advertisement.
+            if i and not _AD_HINTS.search(lines[i - 1][1]) and not _PROSE_PUNCT.search(lines[i - 1][1]):
+                anchor = i - 1
+            break
+    if not anchor:
+        return set()
+    block = range(anchor)
+    if not any(_AD_HINTS.search(lines[i][1]) or _AD_PHRASES.search(lines[i][1]) for i in block):
+        return set()
+    return {i for i in block if not _DATE_LINE.match(lines[i][1])}
+
+
+@functools.cache
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=16384)
+def simplify_char(c: str) -> str:
+    """Simplified form of one character, or the character itself (never changes the length)."""
+    if c < "\u3400":
+        return c
+    converted = _t2s().convert(c)
+    return converted if len(converted) == 1 else c
+
+
+def simplified_shadow(text: str) -> str:
+    """``text`` with each character simplified; same length, so offsets carry over unchanged."""
+    return "".join(map(simplify_char, text))

@@ -1,0 +1,134 @@
+import pytest
+
+from speechdraft.text.cleaning import clean_text, normalise_line, simplified_shadow
+
+from .conftest import SEED_000, SEED_004
+
+SEED_004_NOISE = (
+    "仅供学习 禁止外传",
+    "酷乐文行",
+    "自建平台、实时分享",
+    "根据实际需求和形式任务不断迭代",
+    "现在订阅立享前3年的所有权益和资料",
+    "【打击倒卖活动】",
+    "举报倒卖会员资料的人，举报成功免费赠送一年会员材料！",
+    "会员群：                      免费QQ群：",
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("座谈会，\u00a0这次座谈会", "座谈会，这次座谈会"),
+        ("\u00a0各位代表、同志们：", "各位代表、同志们："),
+        ("\u3000\u3000借召开常委会的机会，今天", "借召开常委会的机会，今天"),
+        ("人大 代表 依法 履职，是宪法赋予的职责。", "人大代表依法履职，是宪法赋予的职责。"),
+        ("区人大常委会主任\u3000\u3000张三", "区人大常委会主任 张三"),
+        ("讲  话", "讲 话"),
+        ("2023 年上半年", "2023 年上半年"),
+        ("代\u200b表\ufeff工作", "代表工作"),
+        ("代表\t工作 ， 很好", "代表工作，很好"),
+        ("第一\x07、要学习", "第一、要学习"),
+        ("  \u2003 ", ""),
+    ],
+)
+def test_normalise_line(raw, expected):
+    assert normalise_line(raw) == expected
+
+
+def test_line_breaks_of_every_kind_become_newlines_and_blank_lines_go():
+    cleaned = clean_text("各位代表：\r\n\r\n今天开会。\r一、提高认识。\u2028同志们，再见！\n \n")
+    assert cleaned.text == "各位代表：\n今天开会。\n一、提高认识。\n同志们，再见！"
+    assert cleaned.removed_lines == ()
+
+
+def test_seed_004_advertising_block_is_removed_and_reported():
+    cleaned = clean_text(SEED_004.read_text("utf-8"))
+    assert cleaned.removed_lines == SEED_004_NOISE
+    assert cleaned.text.startswith("在全区人大代表培训班上的讲话\n各位代表：\n经过大家的共同努力")
+    assert cleaned.text.endswith("作出自己应有的贡献！")
+
+
+def test_seed_000_loses_nothing_but_whitespace():
+    raw = SEED_000.read_text("utf-8")
+    cleaned = clean_text(raw)
+    assert cleaned.removed_lines == ()
+    assert cleaned.text.startswith("各位代表、同志们：\n借召开常委会的机会")
+    assert "座谈会，这次座谈会" in cleaned.text
+    assert len(cleaned.text.splitlines()) == 9
+    squeeze = str.maketrans("", "", " \u00a0\n")
+    assert cleaned.text.translate(squeeze) == raw.translate(squeeze)
+
+
+def test_short_lines_without_advertising_above_the_salutation_are_kept():
+    text = "凝心聚力 担当作为\n（2024年5月8日）\n各位代表：\n今天我们开会。"
+    assert clean_text(text).text == text
+    assert clean_text(text).removed_lines == ()
+
+
+def test_short_brand_lines_below_the_title_are_not_noise():
+    text = (
+        "在代表培训班上的讲话\n各位代表：\n今天开会。\n一、会员单位要带头\n自建平台、实时分享\n同志们，谢谢！"
+    )
+    cleaned = clean_text(text)
+    assert cleaned.removed_lines == ()
+    assert cleaned.text == text
+
+
+def test_advertising_lines_at_the_end_are_removed_but_prose_mentioning_them_stays():
+    prose = "各位代表要积极订阅《人民代表报》，学习会员制服务等基层经验，扫码签到等形式也要规范，做到程序合法、过程公开、结果公正、群众满意、代表放心，不走过场。"
+    text = f"各位代表：\n{prose}\n更多资料请扫码关注公众号\n仅供学习 禁止外传"
+    cleaned = clean_text(text)
+    assert cleaned.text == f"各位代表：\n{prose}"
+    assert cleaned.removed_lines == ("更多资料请扫码关注公众号", "仅供学习 禁止外传")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（三）加强微信平台建设",
+        "推行扫码签到制度",
+        "请大家关注区人大公众号。",
+        "一、会员单位要带头",
+        "严厉打击倒卖文物犯罪",
+    ],
+)
+def test_short_speech_lines_that_mention_ad_words_are_kept(line):
+    text = f"各位代表：\n今天开会。\n{line}\n同志们，谢谢！"
+    assert clean_text(text).removed_lines == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "仅供学习 禁止外传",
+        "更多资料请扫码关注",
+        "加微信领取全套讲话稿",
+        "公众号：某某文库",
+        "微信群：讲稿交流",
+        "会员群：123",
+    ],
+)
+def test_advertising_lines_are_removed_anywhere(line):
+    text = f"各位代表：\n今天开会。\n{line}\n同志们，谢谢！"
+    assert clean_text(text).removed_lines == (line,)
+
+
+def test_date_line_in_an_advertising_block_survives():
+    text = "免费QQ群：12345\n（2024年7月20日）\n在全区人大代表培训班上的讲话\n各位代表：\n今天开会。"
+    cleaned = clean_text(text)
+    assert cleaned.removed_lines == ("免费QQ群：12345",)
+    assert cleaned.text.startswith("（2024年7月20日）\n在全区")
+
+
+def test_traditional_characters_are_kept_as_written():
+    text = "各位代表、同志們：\n今天我們在這裡開會。"
+    assert clean_text(text).text == text
+
+
+def test_simplified_shadow_keeps_length_and_offsets():
+    text = "同志們，讓我們為「人民」而努力！Ａ１ abc 乾隆"
+    shadow = simplified_shadow(text)
+    assert len(shadow) == len(text)
+    assert shadow.startswith("同志们，让我们为「人民」而努力！")
+    assert shadow[len(text) - 2 :] == "干隆"
