@@ -1,0 +1,549 @@
+"""The Word export: plain speech data in, .docx bytes out, in the GB/T 9704-2012 based layout.
+
+No Django here: views and the ``export_docx`` command hand in an :class:`ExportDocument` and send the
+bytes on. The geometry comes from :mod:`speechdraft.export.layout`; this module turns it into XML.
+
+python-docx handles the package, but its default template is a US-Letter, 1.15-spaced, theme-font
+(Japanese) document. Rather than patch each of its ~30 styles, the styles part is replaced whole by the
+handful of styles a speech needs, each carrying explicit ``w:ascii``/``w:hAnsi``/``w:eastAsia``/``w:cs``
+font names, so nothing resolves through the theme. Formatting lives on styles; paragraphs and runs only
+name a style, which keeps the file small and lets an office restyle it in Word.
+
+Export is planned first (which paragraph gets which style, where runs split) and then written as XML:
+the styled empty package is made once per profile and font set and cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from xml.sax.saxutils import quoteattr
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Twips
+from lxml import etree
+
+from speechdraft.export.layout import PageLayout, get_layout
+from speechdraft.text.parser import ParsedSpeech, find_subpoints, heading_marker
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+STYLES_WITH_EFFECTS_RELTYPE = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+# Style ids are ASCII so that tools keyed on ids keep working; the names are what users see in Word.
+TITLE_STYLE = "SpeechTitle"
+SUBTITLE_STYLE = "SpeechSubtitle"
+SALUTATION_STYLE = "Salutation"
+BLANK_STYLE = "BlankLine"
+HEADING_STYLES = {1: "PartHeading1", 2: "PartHeading2", 3: "PartHeading3"}
+HEADING_CHAR_STYLES = {1: "PartHeading1Char", 2: "PartHeading2Char", 3: "PartHeading3Char"}
+SUBPOINT_STYLE = "SubpointLead"
+PAGE_NUMBER_ODD_STYLE = "PageNumberOdd"
+PAGE_NUMBER_EVEN_STYLE = "PageNumberEven"
+
+# Which heading level a numbering marker stands for (GB/T 9704 §7.3.3: 一、 黑体, （一） 楷体, 1./（1） 仿宋).
+# 第一、/第一， is the same rank as 一、 in this genre (seed 000).
+LEVEL_BY_MARKER_STYLE = {"yi": 1, "di": 1, "paren": 2, "arabic": 3, "arabic_paren": 3}
+
+# A heading sentence ends at the first full stop; what follows in the same paragraph is body text.
+HEADING_SENTENCE_END = re.compile(r"[。！？]")
+
+# XML 1.0 forbids C0 controls other than tab/LF/CR, lone surrogates and U+FFFE/U+FFFF; lxml refuses them
+# outright, so one stray control character pasted from a PDF would otherwise make the export fail.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+_FILENAME_ILLEGAL = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f;]')
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """One numbered part of the main body.
+
+    ``heading`` includes its marker (``一、提高认识，增强当好人大代表的责任感。``). With ``run_in`` the
+    heading and ``paragraphs[0]`` are printed as one paragraph, the heading in the heading font.
+    """
+
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    run_in: bool = False
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    title: str = ""
+    subtitle_lines: tuple[str, ...] = ()  # speaker and date lines under the title, e.g. （2024年7月20日）
+    salutation: str = ""
+    opening: tuple[str, ...] = ()
+    parts: tuple[ExportPart, ...] = ()
+    closing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportFonts:
+    """Font names as the office's Word knows them (仿宋 vs 仿宋_GB2312 differs between offices)."""
+
+    body: str = "仿宋_GB2312"
+    title: str = "方正小标宋简体"
+    heading: str = "黑体"
+    kai: str = "楷体_GB2312"
+    page_number: str = "宋体"
+
+    def __post_init__(self) -> None:
+        for label, name in (
+            ("正文", self.body),
+            ("标题", self.title),
+            ("一级标题", self.heading),
+            ("楷体", self.kai),
+            ("页码", self.page_number),
+        ):
+            if not name or not name.strip() or _XML_ILLEGAL.search(name):
+                raise ValueError(f"{label}字体名称无效，请填写 Word 中显示的字体名称，例如“仿宋_GB2312”。")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    profile: str = "standard"  # "standard" (22 × 28) or "large" (reading copy), see layout.PROFILES
+    fonts: ExportFonts = field(default_factory=ExportFonts)
+    bold_subpoint_leads: bool = False  # 一是…。 leads in bold
+    include_subtitle: bool = True
+
+    def __post_init__(self) -> None:
+        get_layout(self.profile)  # fail when the options are made, not halfway through an export
+
+    @property
+    def layout(self) -> PageLayout:
+        return get_layout(self.profile)
+
+
+# --------------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def build_docx(doc: ExportDocument, options: ExportOptions | None = None) -> bytes:
+    """Return the .docx file for ``doc`` laid out according to ``options``."""
+    options = options or ExportOptions()
+    document = Document(io.BytesIO(_prepared_package(options.profile, options.fonts)))
+    _append_paragraphs(document, _plan_paragraphs(doc, options))
+    core = document.core_properties
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    core.title = _one_line(doc.title)[:255]
+    core.created = core.modified = now
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def document_from_parsed(parsed: ParsedSpeech) -> ExportDocument:
+    """Turn the parser's view of a plain-text speech into export data (used by ``export_docx FILE``)."""
+    return ExportDocument(
+        title=parsed.title,
+        subtitle_lines=tuple(parsed.subtitle_lines),
+        salutation=parsed.salutation,
+        opening=_lines(parsed.opening),
+        parts=tuple(
+            ExportPart(heading=part.heading, paragraphs=_lines(part.body), run_in=part.run_in)
+            for part in parsed.parts
+        ),
+        closing=_lines(parsed.closing),
+    )
+
+
+def export_filename(title: str, date: dt.date | None = None) -> str:
+    """A download name such as ``在全区人大代表培训班上的讲话_2024-07-20.docx``.
+
+    Chinese is kept (Django's FileResponse encodes it as RFC 6266 ``filename*``); what Windows refuses
+    in a file name or what could break the header (quotes, separators, control characters) is dropped.
+    """
+    stem = _FILENAME_ILLEGAL.sub("", _one_line(title))
+    stem = re.sub(r"\s+", " ", stem).strip(" .")
+    stem = stem[:80].rstrip(" .") or "讲话稿"
+    if stem.upper() in _WINDOWS_RESERVED:
+        stem = f"讲话稿_{stem}"
+    if date is not None:
+        stem = f"{stem}_{date.isoformat()}"
+    return f"{stem}.docx"
+
+
+def xml_safe(text: str) -> str:
+    """Text Word can store: XML-illegal control characters removed (a pasted form feed breaks a .docx)."""
+    return _XML_ILLEGAL.sub("", text or "")
+
+
+def _one_line(text: str) -> str:
+    """Text safe for XML on one line: illegal control characters removed, line breaks made spaces."""
+    return _XML_ILLEGAL.sub("", _LINE_BREAKS.sub(" ", text or ""))
+
+
+# --------------------------------------------------------------------------------------------------
+# Body
+
+
+# A planned paragraph: its paragraph style id (None = Normal) and its runs as (text, character style id).
+Run = tuple[str, str | None]
+Planned = tuple[str | None, list[Run]]
+
+
+def _plan_paragraphs(doc: ExportDocument, options: ExportOptions) -> list[Planned]:
+    bold = options.bold_subpoint_leads
+    planned: list[Planned] = []
+
+    def body_paragraph(text: str) -> None:
+        marker = heading_marker(text)
+        if marker is None:
+            planned.append((None, _body_runs(text, bold)))
+            return
+        level = LEVEL_BY_MARKER_STYLE.get(marker[0], 1)
+        head, rest = _split_heading_sentence(text)
+        if rest:
+            planned.append((None, [(head, HEADING_CHAR_STYLES[level]), *_body_runs(rest, bold)]))
+        else:
+            planned.append((HEADING_STYLES[level], [(head, None)]))
+
+    title_block = [(TITLE_STYLE, [(line, None)]) for line in _paragraphs([doc.title])]
+    if options.include_subtitle:
+        title_block += [(SUBTITLE_STYLE, [(line, None)]) for line in _paragraphs(doc.subtitle_lines)]
+    planned += [(SALUTATION_STYLE, [(line, None)]) for line in _paragraphs([doc.salutation])]
+    for text in _paragraphs(doc.opening):
+        body_paragraph(text)
+    for part in doc.parts:
+        heading = " ".join(_paragraphs([part.heading]))
+        paragraphs = _paragraphs(part.paragraphs)
+        level = _heading_level(heading)
+        if heading and part.run_in and paragraphs:
+            planned.append(
+                (None, [(heading, HEADING_CHAR_STYLES[level]), *_body_runs(paragraphs.pop(0), bold)])
+            )
+        elif heading:
+            planned.append((HEADING_STYLES[level], [(heading, None)]))
+        for text in paragraphs:
+            body_paragraph(text)
+    for text in _paragraphs(doc.closing):
+        body_paragraph(text)
+
+    if title_block and planned:
+        # GB/T 9704 leaves one empty line between the title block and the addressee.
+        title_block.append((BLANK_STYLE, []))
+    # Word refuses a body without a paragraph; an empty speech still exports as one empty page.
+    return title_block + planned or [(None, [])]
+
+
+def _body_runs(text: str, bold_leads: bool) -> list[Run]:
+    if not bold_leads:
+        return [(text, None)]
+    runs: list[Run] = []
+    position = 0
+    for subpoint in find_subpoints(text):
+        lead_end = subpoint.start + len(subpoint.lead)
+        if subpoint.start < position or text[subpoint.start : lead_end] != subpoint.lead:
+            continue  # offsets that do not point at the lead are not worth a wrong bold run
+        if subpoint.start > position:
+            runs.append((text[position : subpoint.start], None))
+        runs.append((subpoint.lead, SUBPOINT_STYLE))
+        position = lead_end
+    if position < len(text):
+        runs.append((text[position:], None))
+    return runs
+
+
+def _append_paragraphs(document, planned: list[Planned]) -> None:
+    """Write the paragraphs as lxml elements.
+
+    python-docx's ``add_run`` walks the text one character at a time and looks each style up by name;
+    for a 10,000-character speech that alone took most of the 150 ms budget.
+    """
+    sect_pr = document.element.body.sectPr
+    for style_id, runs in planned:
+        p = OxmlElement("w:p")
+        if style_id:
+            ppr = etree.SubElement(p, qn("w:pPr"))
+            etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style_id)
+        for text, char_style in runs:
+            r = etree.SubElement(p, qn("w:r"))
+            if char_style:
+                rpr = etree.SubElement(r, qn("w:rPr"))
+                etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), char_style)
+            for index, chunk in enumerate(text.split("\t")):
+                if index:
+                    etree.SubElement(r, qn("w:tab"))
+                if chunk:
+                    t = etree.SubElement(r, qn("w:t"))
+                    t.text = chunk
+                    if chunk != chunk.strip():
+                        t.set(XML_SPACE, "preserve")
+        sect_pr.addprevious(p)
+
+
+def _heading_level(heading: str) -> int:
+    marker = heading_marker(heading)
+    return LEVEL_BY_MARKER_STYLE.get(marker[0], 1) if marker else 1
+
+
+def _split_heading_sentence(text: str) -> tuple[str, str]:
+    match = HEADING_SENTENCE_END.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.end()], text[match.end() :]
+
+
+def _paragraphs(texts: Iterable[str]) -> list[str]:
+    """Clean paragraphs: a newline inside a string starts a new paragraph, blank ones are dropped."""
+    out = []
+    for text in texts:
+        for line in _LINE_BREAKS.split(text or ""):
+            line = _XML_ILLEGAL.sub("", line).strip(" \t\u3000\u00a0")
+            if line:
+                out.append(line)
+    return out
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(_paragraphs([text]))
+
+
+# --------------------------------------------------------------------------------------------------
+# Package-level XML
+
+
+@functools.lru_cache(maxsize=16)
+def _prepared_package(profile: str, fonts: ExportFonts) -> bytes:
+    """An empty document with styles, settings, page set-up and footers, made once per profile and fonts.
+
+    Loading this small package is faster than loading python-docx's template and restyling it each time.
+    """
+    layout = get_layout(profile)
+    document = Document()
+    _install_styles(document, layout, fonts)
+    _install_settings(document)
+    _install_font_table(document, fonts)
+    _drop_template_leftovers(document)
+    _set_up_section(document, layout)
+    core = document.core_properties
+    core.author = core.last_modified_by = core.comments = core.keywords = core.subject = ""
+    core.language = "zh-CN"
+    core.revision = 1
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _install_styles(document, layout: PageLayout, fonts: ExportFonts) -> None:
+    new = parse_xml(_styles_xml(layout, fonts))
+    styles_element = document.styles.element
+    for child in list(styles_element):
+        styles_element.remove(child)
+    for child in list(new):
+        styles_element.append(child)
+
+
+def _rfonts(name: str) -> str:
+    q = quoteattr(name)
+    return f'<w:rFonts w:ascii={q} w:hAnsi={q} w:eastAsia={q} w:cs={q} w:hint="eastAsia"/>'
+
+
+def _size(pt: float) -> str:
+    half_points = round(pt * 2)
+    return f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+
+
+def _styles_xml(layout: PageLayout, fonts: ExportFonts) -> str:
+    pitch = layout.line_pitch_twips
+    indent = layout.first_line_indent_twips
+    no_indent = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
+    # No hanging punctuation: 。，、 never stand past the right margin; instead the line-breaking rules
+    # (避头尾) carry one character over and the line is justified. LibreOffice reads this flag inverted,
+    # which preview.py compensates for.
+    no_hanging = '<w:overflowPunct w:val="0"/>'
+    body_spacing = f'<w:spacing w:before="0" w:after="0" w:line="{pitch}" w:lineRule="exact"/>'
+
+    def paragraph_style(style_id, name, ppr, rpr, *, link=None, next_style="Normal", outline=None):
+        link_xml = f'<w:link w:val="{link}"/>' if link else ""
+        outline_xml = f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else ""
+        # pPr children must follow the schema order: keepNext … snapToGrid, spacing, ind, jc, outlineLvl.
+        return (
+            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
+            f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:next w:val="{next_style}"/>{link_xml}'
+            f"<w:qFormat/><w:pPr>{ppr}{outline_xml}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>"
+        )
+
+    def character_style(style_id, name, rpr, *, link=None):
+        link_xml = f'<w:link w:val="{link}"/>' if link else ""
+        return (
+            f'<w:style w:type="character" w:customStyle="1" w:styleId="{style_id}">'
+            f'<w:name w:val="{name}"/><w:basedOn w:val="DefaultParagraphFont"/>{link_xml}'
+            f"<w:qFormat/><w:rPr>{rpr}</w:rPr></w:style>"
+        )
+
+    heading_fonts = {1: fonts.heading, 2: fonts.kai, 3: fonts.body}
+    heading_names = {1: "一级标题", 2: "二级标题", 3: "三级标题"}
+    headings = "".join(
+        paragraph_style(
+            HEADING_STYLES[level],
+            heading_names[level],
+            # keepNext: a heading on its own line never ends a page with its body on the next one.
+            "<w:keepNext/>",
+            _rfonts(heading_fonts[level]),
+            link=HEADING_CHAR_STYLES[level],
+            outline=level - 1,
+        )
+        + character_style(
+            HEADING_CHAR_STYLES[level],
+            f"{heading_names[level]}字符",
+            _rfonts(heading_fonts[level]),
+            link=HEADING_STYLES[level],
+        )
+        for level in (1, 2, 3)
+    )
+    footer_ppr = (
+        # The footer must stay off the line grid and keep a small line, or LibreOffice and Word grow it
+        # into the type area and the page loses its 22nd line.
+        '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+    )
+    number_indent = layout.page_number_indent_twips
+    return (
+        f'<w:styles xmlns:w="{W_NS}">'
+        "<w:docDefaults>"
+        f'<w:rPrDefault><w:rPr>{_rfonts(fonts.body)}<w:kern w:val="0"/>{_size(layout.body_size_pt)}'
+        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+        f'<w:pPrDefault><w:pPr><w:widowControl w:val="0"/>{no_hanging}{body_spacing}<w:jc w:val="both"/></w:pPr>'
+        "</w:pPrDefault>"
+        "</w:docDefaults>"
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+        f'<w:pPr><w:widowControl w:val="0"/>{no_hanging}{body_spacing}'
+        f'<w:ind w:firstLineChars="200" w:firstLine="{indent}"/><w:jc w:val="both"/></w:pPr>'
+        f'<w:rPr>{_rfonts(fonts.body)}<w:spacing w:val="{layout.char_spacing_twips}"/>'
+        f"{_size(layout.body_size_pt)}</w:rPr></w:style>"
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/>'
+        "</w:style>"
+        + paragraph_style(
+            TITLE_STYLE,
+            "讲话标题",
+            # Off the grid: in grid mode a 22 pt line would otherwise take two grid lines.
+            f'<w:keepNext/><w:snapToGrid w:val="0"/>{no_indent}<w:jc w:val="center"/>',
+            f'{_rfonts(fonts.title)}<w:spacing w:val="0"/>{_size(layout.title_size_pt)}',
+        )
+        + paragraph_style(
+            SUBTITLE_STYLE,
+            "讲话署名日期",
+            f'<w:keepNext/>{no_indent}<w:jc w:val="center"/>',
+            f'{_rfonts(fonts.kai)}<w:spacing w:val="0"/>',
+        )
+        + paragraph_style(BLANK_STYLE, "空行", f"<w:keepNext/>{no_indent}", "")
+        + paragraph_style(SALUTATION_STYLE, "称呼", f"<w:keepNext/>{no_indent}", "")
+        + headings
+        + character_style(SUBPOINT_STYLE, "分项要点", f"{_rfonts(fonts.body)}<w:b/><w:bCs/>")
+        + '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>'
+        f'<w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr>{footer_ppr}{no_indent}</w:pPr>'
+        f'<w:rPr>{_rfonts(fonts.page_number)}<w:spacing w:val="0"/>{_size(layout.page_number_size_pt)}'
+        "</w:rPr></w:style>"
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{PAGE_NUMBER_ODD_STYLE}">'
+        '<w:name w:val="页码（单页）"/><w:basedOn w:val="Footer"/><w:pPr>'
+        f'<w:ind w:right="{number_indent}" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>'
+        "</w:pPr></w:style>"
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{PAGE_NUMBER_EVEN_STYLE}">'
+        '<w:name w:val="页码（双页）"/><w:basedOn w:val="Footer"/><w:pPr>'
+        f'<w:ind w:left="{number_indent}" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
+        "</w:pPr></w:style>"
+        "</w:styles>"
+    )
+
+
+def _install_settings(document) -> None:
+    settings = document.settings
+    settings.odd_and_even_pages_header_footer = True
+    element = settings.element
+    for lang in element.findall(qn("w:themeFontLang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _install_font_table(document, fonts: ExportFonts) -> None:
+    """Describe the Chinese fonts (GB2312 charset) so Word substitutes sensibly where one is missing."""
+    names = dict.fromkeys([fonts.body, fonts.title, fonts.heading, fonts.kai, fonts.page_number])
+    entries = "".join(
+        f'<w:font w:name={quoteattr(name)}><w:charset w:val="86"/><w:family w:val="modern"/>'
+        '<w:pitch w:val="fixed"/></w:font>'
+        for name in names
+    )
+    blob = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{W_NS}">{entries}</w:fonts>'
+    main = document.part
+    for rel_id, rel in list(main.rels.items()):
+        if rel.reltype == RT.FONT_TABLE:
+            del main.rels[rel_id]
+    part = Part(
+        PackURI("/word/fontTable.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
+        blob.encode("utf-8"),
+        main.package,
+    )
+    main.relate_to(part, RT.FONT_TABLE)
+
+
+def _drop_template_leftovers(document) -> None:
+    """Remove parts of python-docx's template that would carry its theme fonts or a stale thumbnail."""
+    stale = {STYLES_WITH_EFFECTS_RELTYPE, RT.CUSTOM_XML, RT.THUMBNAIL}
+    for rels in (document.part.rels, document.part.package.rels):
+        for rel_id, rel in list(rels.items()):
+            if rel.reltype in stale:
+                del rels[rel_id]
+
+
+def _set_up_section(document, layout: PageLayout) -> None:
+    section = document.sections[0]
+    margins = layout.margins_twips
+    section.page_width = Twips(layout.page_width_twips)
+    section.page_height = Twips(layout.page_height_twips)
+    section.top_margin = Twips(margins["top"])
+    section.bottom_margin = Twips(margins["bottom"])
+    section.left_margin = Twips(margins["left"])
+    section.right_margin = Twips(margins["right"])
+    section.header_distance = Twips(margins["header"])
+    section.footer_distance = Twips(margins["footer"])
+    section.gutter = Twips(0)
+    sect_pr = section._sectPr
+    for grid in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(grid)
+    sect_pr.append(
+        parse_xml(f'<w:docGrid xmlns:w="{W_NS}" w:type="lines" w:linePitch="{layout.line_pitch_twips}"/>')
+    )
+
+    styles = document.styles
+    _page_number(
+        section.footer.paragraphs[0], styles.get_by_id(PAGE_NUMBER_ODD_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    )
+    _page_number(
+        section.even_page_footer.paragraphs[0],
+        styles.get_by_id(PAGE_NUMBER_EVEN_STYLE, WD_STYLE_TYPE.PARAGRAPH),
+    )
+
+
+def _page_number(p, style) -> None:
+    """``— N —`` with N a PAGE field, so Word and LibreOffice number every page themselves."""
+    p.style = style
+    p.add_run("— ")
+    for xml in (
+        f'<w:fldChar {nsdecls("w")} w:fldCharType="begin"/>',
+        f'<w:instrText {nsdecls("w")} xml:space="preserve"> PAGE </w:instrText>',
+        f'<w:fldChar {nsdecls("w")} w:fldCharType="separate"/>',
+    ):
+        p.add_run()._r.append(parse_xml(xml))
+    p.add_run("1")  # shown until the field is updated; both Word and LibreOffice update PAGE on layout
+    p.add_run()._r.append(parse_xml(f'<w:fldChar {nsdecls("w")} w:fldCharType="end"/>'))
+    p.add_run(" —")
