@@ -6,9 +6,10 @@ from django.views.generic import RedirectView
 admin.site.site_header = admin.site.site_title = "讲稿工坊 · 系统管理"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="library:templates"), name="home"),
+    path("", RedirectView.as_view(pattern_name="drafting:list"), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("speeches/", include("speechdraft.drafting.urls")),
     path("library/", include("speechdraft.library.urls")),
     path("admin/", admin.site.urls),
 ]

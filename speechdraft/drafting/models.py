@@ -1,10 +1,17 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from speechdraft.library.models import Block, Role, SpeechTemplate
+
+from .printing import PrintedSpeech, SectionData, print_speech
+
+# Speeches stay in the 回收站 this long before `purge_trash` deletes them for good.
+TRASH_DAYS = 30
 
 
 class SpeechQuerySet(models.QuerySet):
@@ -20,6 +27,22 @@ class SpeechQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return self.filter(Q(owner=user) | Q(shares__user=user, shares__can_edit=True)).distinct()
+
+    def with_access(self, user):
+        """Annotate what ``user`` may do; a speech neither owned nor shared gets ``shared=False``.
+
+        Two EXISTS subqueries instead of a join keep one row per speech without DISTINCT, so the
+        list can order and paginate on the plain table.
+        """
+        shares = SpeechShare.objects.filter(speech=OuterRef("pk"), user=user)
+        return self.annotate(shared=Exists(shares), shared_edit=Exists(shares.filter(can_edit=True)))
+
+    def accessible_to(self, user):
+        return self.with_access(user).filter(Q(owner=user) | Q(shared=True))
+
+    def expired_trash(self, now=None):
+        cutoff = (now or timezone.now()) - timedelta(days=TRASH_DAYS)
+        return self.filter(deleted_at__lt=cutoff)
 
 
 class Speech(models.Model):
@@ -38,7 +61,10 @@ class Speech(models.Model):
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="speeches", verbose_name="起草人"
     )
     numbering = models.CharField(
-        "部分编号", max_length=4, choices=SpeechTemplate.Numbering.choices, default=SpeechTemplate.Numbering.YI
+        "部分编号",
+        max_length=4,
+        choices=SpeechTemplate.Numbering.choices,
+        default=SpeechTemplate.Numbering.YI,
     )
     run_in_headings = models.BooleanField("标题与正文同段", default=True)
     placeholder_values = models.JSONField("占位符取值", default=dict, blank=True)
@@ -68,6 +94,34 @@ class Speech(models.Model):
     def get_absolute_url(self):
         return reverse("drafting:editor", args=[self.pk])
 
+    def printed(self, *, fill: bool = True) -> PrintedSpeech:
+        """The speech laid out as it prints (uses prefetched sections when there are some)."""
+        return print_speech(
+            title=self.title,
+            speaker=self.speaker,
+            date=self.date,
+            sections=[s.as_data() for s in self.sections.all()],
+            numbering=self.numbering,
+            run_in=self.run_in_headings,
+            values=self.placeholder_values if fill else None,
+        )
+
+    def as_text(self) -> str:
+        """The speech as plain text exactly as it reads when printed, placeholders filled.
+
+        The one bridge to 查重 and export: they read this through ``parse_speech``.
+        """
+        return self.printed().text
+
+    def text_spans(self) -> tuple[str, list[tuple[int, int, int]]]:
+        """``as_text()`` and where each section stands in it: (section_id, start, end)."""
+        printed = self.printed()
+        return printed.text, printed.spans()
+
+    def can_edit(self, user) -> bool:
+        """Needs ``with_access(user)`` on the queryset that fetched this speech."""
+        return self.owner_id == user.pk or bool(getattr(self, "shared_edit", False))
+
 
 class SpeechSection(models.Model):
     speech = models.ForeignKey(Speech, models.CASCADE, related_name="sections", verbose_name="讲话稿")
@@ -91,6 +145,13 @@ class SpeechSection(models.Model):
     def __str__(self):
         return self.heading or self.get_role_display()
 
+    def as_data(self) -> SectionData:
+        return SectionData(key=self.pk, role=self.role, heading=self.heading, body=self.body)
+
+
+# A save refused by optimistic locking is kept as a revision with this note, never thrown away.
+CONFLICT_NOTE = "未保存的冲突版本"
+
 
 class Revision(models.Model):
     speech = models.ForeignKey(Speech, models.CASCADE, related_name="revisions", verbose_name="讲话稿")
@@ -113,6 +174,31 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.speech} 第{self.number}版"
+
+    @property
+    def is_conflict(self) -> bool:
+        return self.note == CONFLICT_NOTE
+
+    def printed(self) -> PrintedSpeech:
+        """The speech as it read in this revision, from the snapshot alone."""
+        snap = self.snapshot
+        return print_speech(
+            title=snap.get("title", ""),
+            speaker=snap.get("speaker", ""),
+            date=date.fromisoformat(snap["date"]) if snap.get("date") else None,
+            sections=[
+                SectionData(
+                    key=s.get("id"), role=s["role"], heading=s.get("heading", ""), body=s.get("body", "")
+                )
+                for s in snap.get("sections", [])
+            ],
+            numbering=snap.get("numbering", "yi"),
+            run_in=snap.get("run_in_headings", True),
+            values=snap.get("placeholder_values") or None,
+        )
+
+    def as_text(self) -> str:
+        return self.printed().text
 
 
 class SpeechShare(models.Model):

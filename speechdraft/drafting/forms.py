@@ -1,0 +1,198 @@
+import json
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from speechdraft.library.models import Role, SpeechTemplate
+
+from .models import Speech
+from .printing import PlaceholderUse, normalise_value
+from .services import MAX_SECTIONS
+
+MAX_PLACEHOLDER_VALUES = 200
+DISTRICT_KEY = "区名"
+
+
+def _clean_values(raw: dict) -> dict[str, str]:
+    """Placeholder values as stored: names to non-empty values, 区名 without its trailing 区."""
+    values = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not isinstance(value, str) or not key.strip() or len(key) > 40:
+            raise forms.ValidationError("占位符的名称或取值格式不正确，请刷新页面后重新填写。")
+        value = normalise_value(key.strip(), value)[:100]
+        if value:
+            values[key.strip()] = value
+    return values
+
+
+class NewSpeechForm(forms.Form):
+    """The occasion of a new speech, plus a value for each placeholder the template's text contains."""
+
+    title = forms.CharField(label="标题", max_length=200, help_text="例如：在全区人大代表培训班上的讲话")
+    speaker = forms.CharField(
+        label="讲话人", max_length=80, required=False, help_text="印在标题下方，可不填。"
+    )
+    date = forms.DateField(
+        label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    occasion = forms.CharField(label="会议名称", max_length=200, required=False)
+    place = forms.CharField(label="地点", max_length=120, required=False)
+    district = forms.CharField(
+        label="区名",
+        max_length=40,
+        required=False,
+        help_text="填写后，文中“×区”“**区”等处都会替换，例如：云岩。",
+    )
+
+    def __init__(self, *args, placeholders: list[PlaceholderUse] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placeholder_fields = []
+        for index, use in enumerate(p for p in placeholders if p.key != DISTRICT_KEY):
+            name = f"ph_{index}"
+            self.fields[name] = forms.CharField(
+                label=f"占位符“{use.key}”",
+                max_length=100,
+                required=False,
+                help_text=f"出现 {use.count} 处，如：…{use.example}…",
+            )
+            self.placeholder_fields.append((name, use.key))
+
+    def clean(self):
+        data = super().clean()
+        raw = {key: data.get(name, "") for name, key in self.placeholder_fields}
+        raw[DISTRICT_KEY] = data.get("district", "")
+        data["placeholder_values"] = _clean_values(raw)
+        return data
+
+
+class SpeechSaveForm(forms.Form):
+    """One editor save: the speech fields, every section in order, and the placeholder values.
+
+    ``sections`` and ``placeholder_values`` arrive as JSON strings so that the same form serves the
+    fetch of an autosave and the beacon sent when the page is left.
+    """
+
+    base_version = forms.IntegerField(min_value=1)
+    title = forms.CharField(max_length=200, error_messages={"required": "标题不能为空，请填写标题后再保存。"})
+    speaker = forms.CharField(max_length=80, required=False)
+    date = forms.DateField(
+        required=False, error_messages={"invalid": "日期格式不正确，请按“2024-07-20”填写。"}
+    )
+    occasion = forms.CharField(max_length=200, required=False)
+    place = forms.CharField(max_length=120, required=False)
+    numbering = forms.ChoiceField(choices=SpeechTemplate.Numbering.choices)
+    run_in_headings = forms.BooleanField(required=False)
+    status = forms.ChoiceField(choices=Speech.Status.choices)
+    sections = forms.CharField(strip=False)
+    placeholder_values = forms.CharField(required=False, strip=False)
+
+    def clean_sections(self) -> list[dict]:
+        try:
+            items = json.loads(self.cleaned_data["sections"])
+        except ValueError:
+            items = None
+        if not isinstance(items, list):
+            raise forms.ValidationError("段落数据格式不正确，请刷新页面后重试。")
+        if len(items) > MAX_SECTIONS:
+            raise forms.ValidationError(f"一篇讲话稿最多 {MAX_SECTIONS} 个段落，请合并部分段落后再保存。")
+        roles = set(Role.values)
+        sections = []
+        for item in items:
+            if not isinstance(item, dict) or item.get("role") not in roles:
+                raise forms.ValidationError("段落数据格式不正确，请刷新页面后重试。")
+            heading = str(item.get("heading") or "").replace("\n", " ").strip()
+            if len(heading) > 300:
+                raise forms.ValidationError("段落标题最多 300 字，请把较长的内容移到正文中。")
+            sections.append(
+                {
+                    "key": str(item.get("key") or "")[:40],
+                    "id": _int_or_none(item.get("id")),
+                    "role": item["role"],
+                    "heading": heading,
+                    "body": str(item.get("body") or "").replace("\r\n", "\n"),
+                    "source_block": _int_or_none(item.get("source_block")),
+                }
+            )
+        return sections
+
+    def clean_placeholder_values(self) -> dict[str, str]:
+        raw = self.cleaned_data["placeholder_values"] or "{}"
+        try:
+            values = json.loads(raw)
+        except ValueError:
+            values = None
+        if not isinstance(values, dict) or len(values) > MAX_PLACEHOLDER_VALUES:
+            raise forms.ValidationError("占位符的名称或取值格式不正确，请刷新页面后重新填写。")
+        return _clean_values(values)
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            return str(errors[0])
+        return ""
+
+
+def _int_or_none(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+class SpeechSearchForm(forms.Form):
+    SORTS = {"recent": ("-updated_at", "-id"), "created": ("-created_at", "-id"), "title": ("title", "id")}
+
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[("recent", "最近修改"), ("created", "最近新建"), ("title", "按标题")],
+    )
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs.order_by(*self.SORTS["recent"])
+        q = self.cleaned_data["q"].strip()
+        if q:
+            qs = qs.filter(Q(title__icontains=q) | Q(occasion__icontains=q) | Q(speaker__icontains=q))
+        return qs.order_by(*self.SORTS[self.cleaned_data["sort"] or "recent"])
+
+
+class ShareForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label="同事", empty_label="请选择同事"
+    )
+    can_edit = forms.TypedChoiceField(
+        label="权限",
+        choices=[("0", "可查看"), ("1", "可编辑")],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, speech: Speech, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(is_active=True).exclude(pk=speech.owner_id).order_by("username")
+        )
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username}（{u.username}）"
+        )
+
+
+class RevisionNameForm(forms.Form):
+    name = forms.CharField(
+        label="版本名称",
+        max_length=60,
+        required=False,
+        help_text="例如：送审稿、定稿。留空则取消名称。",
+        error_messages={"max_length": "版本名称最多 60 个字，请缩短后再保存。"},
+    )
+
+
+class DiffForm(forms.Form):
+    a = forms.IntegerField(label="旧版本", min_value=1)
+    b = forms.IntegerField(label="新版本", min_value=1)
