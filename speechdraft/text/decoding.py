@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import charset_normalizer
 
 from speechdraft.text.cleaning import simplify_char
-from speechdraft.text.errors import DocumentError
+from speechdraft.text.errors import DocumentError, EmptyDocumentError
 
 UNREADABLE_MESSAGE = (
     "无法识别文件编码：这个文件看起来不是文本文件，或使用了不支持的编码。"
@@ -56,10 +56,10 @@ class DecodedText:
 def decode_text(data: bytes) -> DecodedText:
     """Decode the bytes of a .txt file; raises DocumentError with a Chinese message."""
     if not data.strip():
-        raise DocumentError(EMPTY_MESSAGE)
+        raise EmptyDocumentError(EMPTY_MESSAGE)
     for decoded in _candidates(data):
         if not decoded.text.strip():
-            raise DocumentError(EMPTY_MESSAGE)
+            raise EmptyDocumentError(EMPTY_MESSAGE)
         if looks_like_text(decoded.text, multibyte_legacy=decoded.encoding in _LEGACY):
             return decoded
     raise DocumentError(UNREADABLE_MESSAGE)

@@ -7,3 +7,7 @@ class TextError(Exception):
 
 class DocumentError(TextError):
     """A file cannot be read: unknown type, bad encoding, broken .docx, empty or too big."""
+
+
+class EmptyDocumentError(DocumentError):
+    """The file holds no text at all; an import refuses it, a 查重 answers it with an empty report."""

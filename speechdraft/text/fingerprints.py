@@ -30,6 +30,7 @@ from .normalise import normalised_codes
 K = 8
 WINDOW = 8
 GUARANTEE = K + WINDOW - 1
+REGION_CHARS = 300  # retrieval gives each stretch of this many normalised characters its best document
 
 _BASE = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier; arithmetic wraps modulo 2**64
 _INVALID = np.uint64(np.iinfo(np.uint64).max)
@@ -45,8 +46,11 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
-def kgram_hashes(codes: np.ndarray, k: int = K) -> np.ndarray:
-    """64-bit hash of every k-gram of ``codes`` (uint32 code points): ``len(codes) - k + 1`` values."""
+def kgram_hashes(codes: np.ndarray, k: int = K, *, mix: bool = True) -> np.ndarray:
+    """64-bit hash of every k-gram of ``codes`` (uint32 code points): ``len(codes) - k + 1`` values.
+
+    ``mix=False`` skips the final scrambling: fine for equality tests, not for winnowing minima.
+    """
     n = len(codes) - k + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
@@ -56,7 +60,7 @@ def kgram_hashes(codes: np.ndarray, k: int = K) -> np.ndarray:
         for j in range(1, k):
             h *= _BASE
             h += c[j : j + n]
-        return _mix(h)
+        return _mix(h) if mix else h
 
 
 def _winnow_mask(hashes: np.ndarray, window: int) -> np.ndarray:
@@ -100,20 +104,22 @@ def text_fingerprints(text: str) -> tuple[np.ndarray, np.ndarray]:
     return fingerprints(normalised_codes(text)[0])
 
 
-def _batch_fingerprints(code_arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _batch_fingerprints(codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct fingerprint hashes of many documents at once: (hashes, index of the document).
 
-    Documents are concatenated with enough zero code points between them (zero never survives
-    normalisation) that no k-gram and no window spans two documents: the result equals fingerprinting
-    each document alone, without a Python call per document.
+    ``codes`` holds the normalised code points of consecutive documents, ``lengths[i]`` how many are
+    document i's. They are laid out with enough zero code points between documents (zero never
+    survives normalisation) that no k-gram and no window spans two of them: the result equals
+    fingerprinting each document alone, without a Python call per document. Hashes come out sorted,
+    each document's entries for a hash in document order.
     """
     gap = (K - 1) + (WINDOW - 1)
-    lengths = np.array([len(c) for c in code_arrays], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths + gap)[:-1]])
-    total = int(lengths.sum() + gap * len(code_arrays))
-    joined = np.zeros(total, dtype=np.uint32)
-    for start, codes in zip(starts, code_arrays, strict=True):
-        joined[start : start + len(codes)] = codes
+    n_docs = len(lengths)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    joined = np.zeros(len(codes) + gap * n_docs, dtype=np.uint32)
+    joined[np.arange(len(codes), dtype=np.int64) + doc_of * gap] = codes
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) + np.arange(n_docs, dtype=np.int64) * gap
     hashes = kgram_hashes(joined)
     # A k-gram is valid when it lies inside one document: no separator among its K characters.
     separators = np.concatenate([[0], np.cumsum(joined == 0)])
@@ -121,19 +127,44 @@ def _batch_fingerprints(code_arrays: list[np.ndarray]) -> tuple[np.ndarray, np.n
     hashes[~valid] = _INVALID
     selected, positions = winnow(hashes)
     doc_index = np.searchsorted(starts, positions, side="right") - 1
-    # One entry per (hash, document): document frequency is then a plain count of entries.
-    order = np.lexsort((selected, doc_index))
+    # One entry per (hash, document): document frequency is then a plain count of entries. A stable
+    # sort keeps equal hashes in position order, so a document's repeats are adjacent.
+    order = np.argsort(selected, kind="stable")
     selected, doc_index = selected[order], doc_index[order]
     distinct = np.ones(len(selected), dtype=bool)
     distinct[1:] = (selected[1:] != selected[:-1]) | (doc_index[1:] != doc_index[:-1])
     return selected[distinct], doc_index[distinct]
 
 
+def _normalised_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised code points of several texts at once, and how many belong to each text."""
+    codes, offsets = normalised_codes("\n".join(texts))
+    ends = np.cumsum([len(t) + 1 for t in texts])  # "\n" separators never survive normalisation
+    bounds = np.searchsorted(offsets, ends - 1)
+    return codes, np.diff(np.concatenate([[0], bounds]))
+
+
 @dataclass(frozen=True)
 class Candidate:
     doc_id: int
     shared: int  # distinct retrieval fingerprints the text shares with the document
-    score: float  # shared fingerprints weighted by rarity, log(1 + N / df) each
+    score: float  # shared fingerprints weighted by rarity, 1 / df each
+
+
+def _regional_winners(regions: np.ndarray, docs: np.ndarray, weights: np.ndarray, limit: int) -> list[int]:
+    """The best document (index into the unique documents) of each region, best regions first."""
+    if limit <= 0 or len(docs) == 0:
+        return []
+    n_docs = int(docs.max()) + 1
+    keys, inverse = np.unique(regions * n_docs + docs, return_inverse=True)
+    score = np.bincount(inverse, weights=weights)
+    region, doc = keys // n_docs, keys % n_docs
+    order = np.lexsort((doc, -score, region))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = region[order][1:] != region[order][:-1]
+    winners = order[first]
+    winners = winners[np.argsort(-score[winners], kind="stable")]
+    return list(dict.fromkeys(doc[winners].tolist()))[:limit]
 
 
 def _gather_ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -170,19 +201,24 @@ class FingerprintIndex:
 
     # ----- building -----
     @classmethod
-    def build(cls, docs: Iterable[tuple[int, str]], *, batch_chars: int = 4_000_000) -> FingerprintIndex:
-        """An index of ``docs`` (document id, raw text); ids must be distinct."""
+    def build(cls, docs: Iterable[tuple[int, str]], *, batch_chars: int = 100_000) -> FingerprintIndex:
+        """An index of ``docs`` (document id, raw text); ids must be distinct.
+
+        Documents are processed ``batch_chars`` characters at a time: small enough for the numpy
+        arrays to stay in the CPU caches, large enough to amortise the per-call overhead.
+        """
         index = cls()
         hash_parts: list[np.ndarray] = []
         row_parts: list[np.ndarray] = []
         ids: list[int] = []
         lengths: list[int] = []
-        for batch_ids, batch_codes in _batches(docs, batch_chars):
-            hashes, doc_index = _batch_fingerprints(batch_codes)
+        for batch_ids, batch_texts in _batches(docs, batch_chars):
+            codes, batch_lengths = _normalised_batch(batch_texts)
+            hashes, doc_index = _batch_fingerprints(codes, batch_lengths)
             hash_parts.append(hashes)
             row_parts.append((doc_index + len(ids)).astype(np.int32))
             ids.extend(batch_ids)
-            lengths.extend(len(c) for c in batch_codes)
+            lengths.extend(batch_lengths.tolist())
         doc_ids = np.array(ids, dtype=np.int64)
         if len(np.unique(doc_ids)) != len(doc_ids):
             raise ValueError("document ids must be distinct")
@@ -193,6 +229,7 @@ class FingerprintIndex:
         renumber = np.empty(len(by_id), dtype=np.int32)
         renumber[by_id] = np.arange(len(by_id), dtype=np.int32)
         rows = renumber[rows] if len(rows) else rows
+        # Each batch is sorted already: the stable sort (timsort) merges the runs.
         order = np.argsort(hashes, kind="stable")
         index._hashes = hashes[order]
         index._rows = rows[order]
@@ -213,7 +250,7 @@ class FingerprintIndex:
         """Add a document, or replace it if the id is already indexed."""
         self._bury(doc_id)
         codes = normalised_codes(text)[0]
-        hashes, _ = _batch_fingerprints([codes])
+        hashes, _ = _batch_fingerprints(codes, np.array([len(codes)]))
         self._delta[int(doc_id)] = (hashes, len(codes))
         self._refresh_delta()
 
@@ -326,18 +363,41 @@ class FingerprintIndex:
 
         ``text`` is raw text or already-normalised uint32 code points. Fingerprints held by more than
         ``max_df`` documents (default ``default_max_df()``) are skipped: they are stock wording and
-        would make every document a candidate.
+        would make every document a candidate. Up to half of the places go to the best document of
+        each ``REGION_CHARS`` stretch of the text (see ``candidates_for_hashes``).
         """
         codes = normalised_codes(text)[0] if isinstance(text, str) else text
-        hashes = np.unique(fingerprints(codes)[0])
-        return self.candidates_for_hashes(hashes, limit=limit, max_df=max_df)
+        hashes, positions = fingerprints(codes)
+        return self.candidates_for_hashes(hashes, limit=limit, max_df=max_df, positions=positions)
 
     def candidates_for_hashes(
-        self, hashes: np.ndarray, *, limit: int = 30, max_df: int | None = None
+        self,
+        hashes: np.ndarray,
+        *,
+        limit: int = 30,
+        max_df: int | None = None,
+        positions: np.ndarray | None = None,
     ) -> list[Candidate]:
-        """Like ``candidates`` for distinct fingerprint hashes already computed."""
+        """Like ``candidates`` for fingerprint hashes already computed.
+
+        With ``positions`` (where each hash is in the text), the text is cut into regions of
+        ``REGION_CHARS`` and up to ``limit // 2`` places go first to the best document of each region:
+        where many documents share the same stock sentences, the one document that holds a whole
+        copied passage would otherwise lose to documents sharing more scattered sentences.
+        """
         if len(hashes) == 0 or len(self) == 0 or limit <= 0:
             return []
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        if positions is None:
+            hashes, regions = np.unique(hashes), np.zeros(0, dtype=np.int64)
+        else:
+            # One entry per (hash, region).
+            regions = np.asarray(positions, dtype=np.int64) // REGION_CHARS
+            order = np.lexsort((regions, hashes))
+            hashes, regions = hashes[order], regions[order]
+            keep = np.ones(len(hashes), dtype=bool)
+            keep[1:] = (hashes[1:] != hashes[:-1]) | (regions[1:] != regions[:-1])
+            hashes, regions = hashes[keep], regions[keep]
         max_df = self.default_max_df() if max_df is None else max_df
         lo = np.searchsorted(self._hashes, hashes, side="left")
         hi = np.searchsorted(self._hashes, hashes, side="right")
@@ -347,27 +407,38 @@ class FingerprintIndex:
         useful = (df > 0) & (df <= max_df)
         weight = rarity(df, len(self))
         lo, hi, dlo, dhi, weight = lo[useful], hi[useful], dlo[useful], dhi[useful], weight[useful]
+        entry = np.flatnonzero(useful)
 
         main_pos = _gather_ranges(lo, hi)
         main_rows = np.asarray(self._rows[main_pos])
-        main_w = np.repeat(weight, hi - lo)
         alive = ~self._dead[main_rows]
         doc_ids = [self._doc_ids[main_rows[alive]]]
-        weights = [main_w[alive]]
+        weights = [np.repeat(weight, hi - lo)[alive]]
+        entries = [np.repeat(entry, hi - lo)[alive]]
         if len(self._delta_hashes):
             delta_pos = _gather_ranges(dlo, dhi)
             doc_ids.append(self._delta_docs[delta_pos])
             weights.append(np.repeat(weight, dhi - dlo))
+            entries.append(np.repeat(entry, dhi - dlo))
         all_docs = np.concatenate(doc_ids)
         if len(all_docs) == 0:
             return []
+        all_weights = np.concatenate(weights)
         unique_docs, inverse, counts = np.unique(all_docs, return_inverse=True, return_counts=True)
-        scores = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(unique_docs))
+        scores = np.bincount(inverse, weights=all_weights, minlength=len(unique_docs))
         # Best score first; ties broken by the smaller id so results are reproducible.
-        order = np.lexsort((unique_docs, -scores))[:limit]
+        ranking = np.lexsort((unique_docs, -scores))
+        chosen: list[int] = []
+        if len(regions):
+            chosen = _regional_winners(regions[np.concatenate(entries)], inverse, all_weights, limit // 2)
+        taken = set(chosen)
+        chosen += [int(i) for i in ranking[: limit + len(chosen)] if int(i) not in taken][
+            : limit - len(chosen)
+        ]
+        chosen.sort(key=lambda i: (-scores[i], unique_docs[i]))
         return [
             Candidate(doc_id=int(unique_docs[i]), shared=int(counts[i]), score=float(scores[i]))
-            for i in order
+            for i in chosen
         ]
 
     # ----- persistence -----
@@ -498,27 +569,29 @@ def _save_array(path: Path, array: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
-def _batches(
-    docs: Iterable[tuple[int, str]], batch_chars: int
-) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+def _batches(docs: Iterable[tuple[int, str]], batch_chars: int) -> Iterator[tuple[list[int], list[str]]]:
     ids: list[int] = []
-    codes: list[np.ndarray] = []
+    texts: list[str] = []
     size = 0
     for doc_id, text in docs:
-        c = normalised_codes(text)[0]
         ids.append(int(doc_id))
-        codes.append(c)
-        size += len(c)
+        texts.append(text)
+        size += len(text)
         if size >= batch_chars:
-            yield ids, codes
-            ids, codes, size = [], [], 0
+            yield ids, texts
+            ids, texts, size = [], [], 0
     if ids:
-        yield ids, codes
+        yield ids, texts
 
 
 def rarity(df: np.ndarray, documents: int) -> np.ndarray:
-    """log(1 + N / df): the weight of a fingerprint held by ``df`` of ``documents`` documents."""
-    return np.log1p(max(documents, 1) / np.maximum(df, 1))
+    """1 / df: the weight of a fingerprint held by ``df`` documents.
+
+    Steeper than the usual log(N / df): a fingerprint only one document holds (text copied from it)
+    must outweigh many that twenty documents share (stock sentences), or a document sharing several
+    stock sentences with the draft crowds out the one the draft was copied from.
+    """
+    return 1.0 / np.maximum(df, 1)
 
 
 __all__ = [

@@ -13,7 +13,7 @@ from pathlib import Path
 from speechdraft.text.cleaning import clean_text
 from speechdraft.text.decoding import EMPTY_MESSAGE, decode_text, looks_like_text
 from speechdraft.text.docx_reader import read_docx
-from speechdraft.text.errors import DocumentError
+from speechdraft.text.errors import DocumentError, EmptyDocumentError
 
 SUPPORTED_EXTENSIONS = (".txt", ".docx", ".doc")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -35,6 +35,20 @@ class LoadedDocument:
 
 def load_document(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
     """Read, decode and clean an uploaded file; raises DocumentError with a Chinese message."""
+    raw, encoding = read_document(filename, data, max_bytes=max_bytes)
+    cleaned = clean_text(raw)
+    if not cleaned.text:
+        if cleaned.removed_lines:
+            raise DocumentError("文件中只有广告或无关内容，没有找到讲话正文，请检查文件后重新导入。")
+        raise EmptyDocumentError(EMPTY_MESSAGE)
+    return LoadedDocument(text=cleaned.text, encoding=encoding, removed_lines=cleaned.removed_lines)
+
+
+def read_document(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """The text of a file as decoded, before cleaning, and the encoding it was read with.
+
+    查重 reports offsets into exactly this text (DESIGN §7), so it must not be cleaned.
+    """
     extension = Path(filename).suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         raise DocumentError(
@@ -43,26 +57,18 @@ def load_document(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BY
     if len(data) > max_bytes:
         raise DocumentError(f"文件过大：超过 {_format_size(max_bytes)} 的上限，请删除图片或拆分后重新导入。")
     if not data.strip():
-        raise DocumentError(EMPTY_MESSAGE)
+        raise EmptyDocumentError(EMPTY_MESSAGE)
 
     if extension == ".txt":
         decoded = decode_text(data)
-        raw, encoding = decoded.text, decoded.encoding
-    elif extension == ".docx" and not data.startswith(_OLE_MAGIC):
-        raw, encoding = read_docx(data), "docx"
-    elif extension == ".doc" and data.startswith(_ZIP_MAGIC):
+        return decoded.text, decoded.encoding
+    if extension == ".docx" and not data.startswith(_OLE_MAGIC):
+        return read_docx(data), "docx"
+    if extension == ".doc" and data.startswith(_ZIP_MAGIC):
         # A .docx saved with a .doc name; no conversion needed.
-        raw, encoding = read_docx(data), "docx"
-    else:
-        # A .doc, or a legacy Word file renamed to .docx.
-        raw, encoding = read_doc(data), "doc"
-
-    cleaned = clean_text(raw)
-    if not cleaned.text:
-        if cleaned.removed_lines:
-            raise DocumentError("文件中只有广告或无关内容，没有找到讲话正文，请检查文件后重新导入。")
-        raise DocumentError(EMPTY_MESSAGE)
-    return LoadedDocument(text=cleaned.text, encoding=encoding, removed_lines=cleaned.removed_lines)
+        return read_docx(data), "docx"
+    # A .doc, or a legacy Word file renamed to .docx.
+    return read_doc(data), "doc"
 
 
 def read_doc(data: bytes) -> str:

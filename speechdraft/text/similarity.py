@@ -1,0 +1,936 @@
+"""查重: how much of a draft is copied or closely paraphrased from indexed corpus documents, and where.
+
+Pipeline (DESIGN §5.3):
+
+1. **Candidates**: the draft's winnowed fingerprints are looked up in the ``FingerprintIndex``; the
+   ``candidate_limit`` documents sharing the most fingerprints (each weighted 1 / document
+   frequency; fingerprints in very many documents skipped), half of them chosen as the best document
+   of each 300-character stretch of the draft, are aligned.
+2. **Alignment** of draft × candidate, PAN text-alignment style (seed, extend, filter):
+   exact seeds are maximal common runs of ≥ ``seed_chars`` normalised characters; seeds close in the
+   draft *and* in the source are joined into passages; a passage is kept only if it contains an exact
+   **anchor** run of ≥ ``anchor_chars`` characters and spans ≥ ``min_span_chars``. Then **jieba clause
+   seeds** — clause pairs near a kept passage whose content words overlap (weighted Dice ≥
+   ``clause_similarity``) — extend and merge the anchored passages over edited words, synonym swaps
+   and reordered clauses. Clause seeds never create a passage on their own: texts of this genre share
+   so much stock wording that unanchored similarity over-fires (precision ≈ 0.3 in the prototype).
+3. **Post-processing**: each draft character is attributed to the strongest passage covering it (most
+   exactly matched characters, then the most compact alignment); other sources covering a match are
+   listed in ``also_in``. A passage of
+   at most ``common_max_chars`` found in ≥ ``common_doc_threshold`` documents, or found in a
+   boilerplate document, is 常见表述 (``common``) and by default not counted. Matches are split at
+   quotation boundaries so that ``quoted`` is exact.
+
+Counting (CNKI style): every figure counts *countable* characters — letters and digits, i.e. no
+punctuation and no whitespace (see ``normalise``). All ratios are fractions in 0..1, not percentages.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import tokenizer
+from .fingerprints import FingerprintIndex, fingerprints, kgram_hashes
+from .fingerprints import K as FP_K
+from .normalise import NormalisedText, code_points, normalise, quotation_spans
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Knobs of a check; all lengths are in normalised (countable) characters."""
+
+    min_span_chars: int = 13  # CNKI convention: shorter overlaps are not reported
+    count_quotes: bool = True  # quoted text counts in copy_ratio (never in copy_ratio_excluding_quotes)
+    count_common: bool = False  # 常见表述 counts as copied
+    common_doc_threshold: int = 5  # a short passage found in at least this many documents is 常见表述
+    common_max_chars: int = 40  # longer passages are never 常见表述: copying them is copying
+    boilerplate_ids: frozenset[int] = frozenset()  # sources whose wording is common by definition
+    candidate_limit: int = 30  # documents aligned per check
+    anchor_chars: int = 12  # every reported passage contains an exact run this long
+    seed_chars: int = 5  # shortest exact seed
+    gap_chars: int = 14  # largest gap between seeds joined into one passage (draft and source side)
+    clause_similarity: float = 0.6  # weighted Dice of content words for a jieba clause seed
+    max_df: int | None = None  # retrieval skips fingerprints in more documents (None: index default)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A draft span copied from a source. Offsets are Python str offsets: ``start``/``end`` into the
+    draft as given, ``source_start``/``source_end`` into the source text returned by ``source_text``."""
+
+    start: int
+    end: int
+    source_id: int
+    source_title: str
+    source_start: int
+    source_end: int
+    quoted: bool  # inside “…”, 「…」, 《…》 …
+    common: bool  # 常见表述 (or from a boilerplate source)
+    also_in: tuple[int, ...]  # other sources holding most of this span, strongest first
+    chars: int  # countable characters of the span
+
+    def to_dict(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "source_id": self.source_id,
+            "source_title": self.source_title,
+            "source_start": self.source_start,
+            "source_end": self.source_end,
+            "quoted": self.quoted,
+            "common": self.common,
+            "also_in": list(self.also_in),
+            "chars": self.chars,
+        }
+
+
+@dataclass(frozen=True)
+class ParagraphFigure:
+    index: int  # 1-based, counting paragraphs with at least one countable character
+    start: int  # draft offsets of the paragraph (a line of the draft)
+    end: int
+    chars: int
+    copied_chars: int
+    copy_ratio: float  # copied_chars / chars, 0..1
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "copy_ratio": self.copy_ratio,
+            "chars": self.chars,
+            "copied_chars": self.copied_chars,
+        }
+
+
+@dataclass(frozen=True)
+class SourceFigure:
+    source_id: int
+    title: str
+    copied_chars: int  # counted characters attributed to this source
+    ratio: float  # copied_chars / total_chars of the draft, 0..1 (单篇文字复制比)
+
+    def to_dict(self) -> dict:
+        return {
+            "source_id": self.source_id,
+            "title": self.title,
+            "copied_chars": self.copied_chars,
+            "ratio": self.ratio,
+        }
+
+
+@dataclass(frozen=True)
+class SimilarityReport:
+    """The CNKI-style report. ``to_dict()`` is the JSON of DESIGN §7 (plus a few extra keys)."""
+
+    total_chars: int  # 总字数: countable characters of the draft
+    copied_chars: int  # 重复字数: counted copied characters (per count_quotes / count_common)
+    copy_ratio: float  # 总文字复制比 = copied_chars / total_chars, 0..1
+    copied_chars_excluding_quotes: int
+    copy_ratio_excluding_quotes: float  # 去除引用复制比, 0..1
+    max_single_source: SourceFigure | None  # 单篇最大文字复制比; None when nothing is counted
+    matches: tuple[Match, ...]  # in draft order
+    paragraphs: tuple[ParagraphFigure, ...]
+    sources: tuple[SourceFigure, ...]  # most copied first
+    elapsed_ms: float
+    settings: CheckSettings = field(default_factory=CheckSettings)
+
+    @property
+    def suspect_paragraphs(self) -> int:
+        """疑似段落数: paragraphs with any counted copied character."""
+        return sum(1 for p in self.paragraphs if p.copied_chars > 0)
+
+    def to_dict(self) -> dict:
+        single = self.max_single_source
+        return {
+            "total_chars": self.total_chars,
+            "copied_chars": self.copied_chars,
+            "copy_ratio": self.copy_ratio,
+            "copy_ratio_excluding_quotes": self.copy_ratio_excluding_quotes,
+            "max_single_source": None
+            if single is None
+            else {"source_id": single.source_id, "title": single.title, "ratio": single.ratio},
+            "matches": [m.to_dict() for m in self.matches],
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+            "sources": [s.to_dict() for s in self.sources],
+            "elapsed_ms": self.elapsed_ms,
+        }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Seeds and passages (all positions are normalised offsets)
+
+_EXACT, _CLAUSE = 0, 1
+_MAX_GRAM_REPEATS = 64  # a 5-gram repeated more often in the draft is noise (e.g. "哈哈哈哈哈…")
+_NO_RUNS = (np.empty(0, dtype=np.int64),) * 3
+_REACH = 240  # short seeds further than this from every anchor (in the draft) are not considered
+_GAP_SKEW = 5  # short seeds join when the gaps before them differ by at most this on the two sides
+_NEIGHBOURHOOD = 80  # clause seeds are looked for this far around a passage; passages merge within it
+_CLAUSE_COVERED = 0.8  # a clause this much covered by exact seeds needs no clause seed
+_CLAUSE_MIN = 4  # shorter clauses carry too few words to compare
+_BIGRAM_PREFILTER = 0.25  # character-bigram Dice below which a clause pair is not worth tokenising
+_CLAUSE_BREAK_CODES = np.array([ord(c) for c in "，。；！？：,.;!?:\n\r"], dtype=np.uint32)
+
+
+@dataclass
+class _Seed:
+    d0: int
+    d1: int
+    s0: int
+    s1: int
+    kind: int
+
+    @property
+    def length(self) -> int:
+        return self.d1 - self.d0
+
+
+@dataclass(eq=False)
+class _Passage:
+    source_id: int
+    source: NormalisedText
+    seeds: list[_Seed]
+    d0: int = 0
+    d1: int = 0
+    s0: int = 0
+    s1: int = 0
+    exact_chars: int = 0  # draft characters covered by exact seeds: the passage's strength
+    common: bool = False
+    stock: bool = False  # known to be held by many documents (see _stock_anchors)
+
+    def __post_init__(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if len(self.seeds) == 1:  # most passages: one stock anchor
+            s = self.seeds[0]
+            self.d0, self.d1, self.s0, self.s1 = s.d0, s.d1, s.s0, s.s1
+            self.exact_chars = s.length if s.kind == _EXACT else 0
+            return
+        # Seeds that mostly repeat draft characters already aligned elsewhere (a stock phrase that also
+        # occurs at another place of the source) would stretch the source span: drop them.
+        lo = min(s.d0 for s in self.seeds)
+        covered = np.zeros(max(s.d1 for s in self.seeds) - lo, dtype=bool)
+        kept = []
+        for s in sorted(self.seeds, key=lambda s: (s.kind, -s.length, s.d0)):
+            segment = covered[s.d0 - lo : s.d1 - lo]
+            fresh = s.length - int(segment.sum())
+            if fresh > 0 and (s.kind == _CLAUSE or 2 * fresh >= s.length):
+                kept.append(s)
+                if s.kind == _EXACT:
+                    segment[:] = True
+        self.seeds = kept
+        self.exact_chars = int(covered.sum())
+        self.d0 = min(s.d0 for s in kept)
+        self.d1 = max(s.d1 for s in kept)
+        self.s0 = min(s.s0 for s in kept)
+        self.s1 = max(s.s1 for s in kept)
+
+    def exact_mask(self) -> np.ndarray:
+        """Which draft characters of [d0, d1) exact seeds cover."""
+        mask = np.zeros(self.d1 - self.d0, dtype=bool)
+        for s in self.seeds:
+            if s.kind == _EXACT:
+                mask[s.d0 - self.d0 : s.d1 - self.d0] = True
+        return mask
+
+    def source_span(self, x0: int, x1: int) -> tuple[int, int]:
+        """Source interval aligned with draft [x0, x1), from the seeds overlapping it."""
+        lo, hi = None, None
+        for s in self.seeds:
+            a, b = max(x0, s.d0), min(x1, s.d1)
+            if a >= b:
+                continue
+            if s.kind == _EXACT:
+                ms0, ms1 = s.s0 + (a - s.d0), s.s0 + (b - s.d0)
+            else:
+                scale = (s.s1 - s.s0) / max(1, s.d1 - s.d0)
+                ms0 = s.s0 + round((a - s.d0) * scale)
+                ms1 = max(ms0 + 1, s.s0 + round((b - s.d0) * scale))
+            lo = ms0 if lo is None else min(lo, ms0)
+            hi = ms1 if hi is None else max(hi, ms1)
+        if lo is None or hi is None:
+            return self.s0, self.s1
+        return lo, hi
+
+
+class _Clauses:
+    """The clauses of one normalised text, with their character bigrams and jieba bags on demand."""
+
+    def __init__(self, norm: NormalisedText) -> None:
+        self.text = norm.text
+        self.spans = _clause_spans(norm)
+        self.starts = np.array([a for a, _ in self.spans], dtype=np.int64)
+        self.ends = np.array([b for _, b in self.spans], dtype=np.int64)
+        self._bigrams: dict[int, frozenset[str]] = {}
+
+    def between(self, lo: int, hi: int) -> range:
+        """Indices of the clauses overlapping [lo, hi)."""
+        first = int(np.searchsorted(self.ends, lo, side="right"))
+        last = int(np.searchsorted(self.starts, hi, side="left"))
+        return range(first, max(first, last))
+
+    def bigrams(self, i: int) -> frozenset[str]:
+        grams = self._bigrams.get(i)
+        if grams is None:
+            a, b = self.spans[i]
+            grams = self._bigrams[i] = _char_bigrams(self.text[a:b])
+        return grams
+
+    def bag(self, i: int) -> dict[str, float]:
+        a, b = self.spans[i]
+        return _bag(self.text[a:b])
+
+
+class _Draft:
+    """Everything about the draft computed once per check."""
+
+    def __init__(self, text: str, seed_chars: int) -> None:
+        self.norm: NormalisedText = normalise(text)
+        self.seed_chars = seed_chars
+        grams = kgram_hashes(self.norm.codes, seed_chars, mix=False)
+        # The draft's seed grams sorted, as distinct keys with the range of their positions.
+        self.gram_order = np.argsort(grams, kind="stable")
+        self.gram_keys, self.gram_first, self.gram_counts = np.unique(
+            grams[self.gram_order], return_index=True, return_counts=True
+        )
+        self.clauses = _Clauses(self.norm)
+        # Filled by check(): the draft's fingerprints with their document frequencies, and per draft
+        # character the number of candidates with an exact anchor over it.
+        self.fp_positions = np.empty(0, dtype=np.int64)
+        self.fp_df = np.empty(0, dtype=np.int64)
+        self.holders = np.zeros(len(self.norm), dtype=np.int32)
+        self.many_prefix = np.zeros(len(self.norm) + 1, dtype=np.int64)  # prefix sums of holders >= N
+
+
+def _clause_spans(norm: NormalisedText) -> list[tuple[int, int]]:
+    """Clauses (split on clause punctuation in the original) as normalised [start, end) spans."""
+    if not norm.original:
+        return []
+    cps = code_points(norm.original)
+    breaks = np.zeros(len(cps) + 2, dtype=bool)
+    breaks[0] = breaks[-1] = True
+    breaks[1:-1] = np.isin(cps, _CLAUSE_BREAK_CODES)
+    edges = np.diff(breaks.astype(np.int8))
+    starts = np.flatnonzero(edges == -1)  # first character of a clause
+    ends = np.flatnonzero(edges == 1)  # one past its last character
+    a = np.searchsorted(norm.offsets, starts)
+    b = np.searchsorted(norm.offsets, ends)
+    keep = b > a
+    return list(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+
+
+def _char_bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+@functools.lru_cache(maxsize=65536)
+def _bag(text: str) -> dict[str, float]:
+    """Content words of a clause with their weights (cached: corpus clauses recur across checks)."""
+    return {w: tokenizer.word_weight(w) for w in tokenizer.content_words(text)}
+
+
+def _clause_similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Weighted Dice of two bags; 0 unless they share at least two content words."""
+    shared = [w for w in a if w in b]
+    if len(shared) < 2:
+        return 0.0
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum(a[w] for w in shared) / total if total > 0 else 0.0
+
+
+def _exact_seeds(draft: _Draft, source_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal common runs of at least ``seed_chars`` characters: (draft starts, source starts, lengths)."""
+    n = draft.seed_chars
+    source_grams = kgram_hashes(source_codes, n, mix=False)
+    if len(source_grams) == 0 or len(draft.gram_keys) == 0:
+        return _NO_RUNS
+    # Sorted queries make the binary searches cache-friendly (≈ 3× faster than random order).
+    by_gram = np.argsort(source_grams)
+    keys = source_grams[by_gram]
+    slot = np.minimum(np.searchsorted(draft.gram_keys, keys), len(draft.gram_keys) - 1)
+    repeats = np.where(draft.gram_keys[slot] == keys, draft.gram_counts[slot], 0)
+    usable = (repeats > 0) & (repeats <= _MAX_GRAM_REPEATS)
+    if not usable.any():
+        return _NO_RUNS
+    src_pos = by_gram[usable]
+    lo = draft.gram_first[slot[usable]]
+    lengths = repeats[usable]
+    ends = np.cumsum(lengths)
+    gather = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
+    d = draft.gram_order[gather].astype(np.int64)
+    s = np.repeat(src_pos, lengths).astype(np.int64)
+    diag = s - d
+    order = np.lexsort((d, diag))
+    d, diag = d[order], diag[order]
+    new_run = np.ones(len(d), dtype=bool)
+    new_run[1:] = (diag[1:] != diag[:-1]) | (d[1:] != d[:-1] + 1)
+    starts = np.flatnonzero(new_run)
+    run_len = np.diff(np.append(starts, len(d))) + n - 1
+    d0 = d[starts]
+    return d0, d0 + diag[starts], run_len
+
+
+def _linked(a: _Seed, b: _Seed, settings: CheckSettings) -> bool:
+    """Whether seeds a and b (a.d0 <= b.d0) belong to one passage."""
+    gap = settings.gap_chars
+    draft_gap = b.d0 - a.d1
+    if draft_gap > gap:
+        return False
+    short = settings.anchor_chars
+    if (a.kind == _EXACT and a.length < short) or (b.kind == _EXACT and b.length < short):
+        # Short seeds are mostly stock wording: they join only as a continuation, in the same order
+        # and with gaps of about the same size on both sides (what edits inside a copy leave).
+        source_gap = b.s0 - a.s1
+        return b.s0 >= a.s0 and source_gap <= gap and abs(draft_gap - source_gap) <= _GAP_SKEW
+    # Anchors and clause seeds may also sit out of order nearby (reordered clauses), but two draft
+    # spans aligned to the same source text are a repetition, not one passage.
+    return _source_near(a.s0, a.s1, b.s0, b.s1, _NEIGHBOURHOOD)
+
+
+def _source_near(a0: int, a1: int, b0: int, b1: int, limit: int) -> bool:
+    """Source intervals at most ``limit`` apart and not overlapping beyond a few characters."""
+    distance = max(0, b0 - a1, a0 - b1)
+    return distance <= limit and _overlap(a0, a1, b0, b1) <= _GAP_SKEW
+
+
+def _components(seeds: list[_Seed], settings: CheckSettings) -> list[list[_Seed]]:
+    gap = settings.gap_chars
+    seeds = sorted(seeds, key=lambda s: (s.d0, s.d1))
+    parent = list(range(len(seeds)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(seeds):
+        for j in range(i + 1, len(seeds)):
+            b = seeds[j]
+            if b.d0 - a.d1 > gap:
+                break
+            if _linked(a, b, settings):
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[rj] = ri
+    groups: dict[int, list[_Seed]] = {}
+    for i, s in enumerate(seeds):
+        groups.setdefault(find(i), []).append(s)
+    return list(groups.values())
+
+
+def _anchored(
+    groups: list[list[_Seed]], source_id: int, source: NormalisedText, settings: CheckSettings
+) -> list[_Passage]:
+    passages = []
+    for seeds in groups:
+        if not any(s.kind == _EXACT and s.length >= settings.anchor_chars for s in seeds):
+            continue
+        passages.append(_Passage(source_id, source, seeds))
+    return _merge_passages(passages, settings.gap_chars)
+
+
+def _merge_passages(passages: list[_Passage], gap: int) -> list[_Passage]:
+    """Join anchored passages of one source that are adjacent in the draft and near in the source
+    (a copy with reordered sentences), until no pair joins any more."""
+    passages = sorted(passages, key=lambda p: p.d0)
+    joined = True
+    while joined:
+        joined = False
+        i = 0
+        while i < len(passages):
+            a = passages[i]
+            j = i + 1
+            while j < len(passages) and passages[j].d0 <= a.d1 + gap:
+                if _passages_near(a, passages[j]):
+                    a.seeds.extend(passages[j].seeds)
+                    a.refresh()
+                    del passages[j]
+                    joined = True
+                else:
+                    j += 1
+            i += 1
+    return passages
+
+
+def _passages_near(a: _Passage, b: _Passage) -> bool:
+    if max(0, b.s0 - a.s1, a.s0 - b.s1) > _NEIGHBOURHOOD:
+        return False
+    # Two draft spans aligned to the same source characters are a repetition, not one passage.
+    return not any(
+        _overlap(x.s0, x.s1, y.s0, y.s1) > _GAP_SKEW
+        for x in a.seeds
+        if x.kind == _EXACT
+        for y in b.seeds
+        if y.kind == _EXACT
+    )
+
+
+def _clause_seeds(
+    draft: _Draft, passages: list[_Passage], source: _Clauses, settings: CheckSettings
+) -> list[_Seed]:
+    """Clause pairs next to anchored passages whose jieba content words overlap enough.
+
+    A passage grows clause by clause: draft clauses within ``gap_chars`` of it that exact seeds leave
+    mostly uncovered are compared with the source clauses near the passage's source span. A pair is
+    tokenised only if the clauses have comparable lengths and share character bigrams: jieba is the
+    slow part.
+    """
+    seeds: list[_Seed] = []
+    taken: set[int] = set()
+    gap = settings.gap_chars
+    clauses = draft.clauses
+    for p in passages:
+        near_source = source.between(p.s0 - _NEIGHBOURHOOD, p.s1 + _NEIGHBOURHOOD)
+        if not near_source:
+            continue
+        exact = p.exact_mask()
+        lo, hi = p.d0, p.d1
+        examined: set[int] = set()
+        growing = True
+        while growing:
+            growing = False
+            for ci in clauses.between(lo - gap, hi + gap):
+                if ci in examined or ci in taken:
+                    continue
+                examined.add(ci)
+                c0, c1 = clauses.spans[ci]
+                if c1 - c0 < _CLAUSE_MIN:
+                    continue
+                covered = int(exact[max(c0, p.d0) - p.d0 : max(0, min(c1, p.d1) - p.d0)].sum())
+                if covered >= _CLAUSE_COVERED * (c1 - c0):
+                    continue
+                best = _best_clause(clauses, ci, source, near_source, settings.clause_similarity)
+                if best is None:
+                    continue
+                taken.add(ci)
+                a, b = source.spans[best]
+                seeds.append(_Seed(c0, c1, a, b, _CLAUSE))
+                if c0 < lo or c1 > hi:
+                    lo, hi = min(lo, c0), max(hi, c1)
+                    growing = True
+    return seeds
+
+
+def _best_clause(clauses: _Clauses, ci: int, source: _Clauses, near: range, threshold: float) -> int | None:
+    c0, c1 = clauses.spans[ci]
+    grams = clauses.bigrams(ci)
+    best, best_score = None, threshold
+    for si in near:
+        a, b = source.spans[si]
+        if not 0.5 <= (b - a) / (c1 - c0) <= 2.0:
+            continue
+        source_grams = source.bigrams(si)
+        if 2 * len(grams & source_grams) < _BIGRAM_PREFILTER * (len(grams) + len(source_grams)):
+            continue
+        score = _clause_similarity(clauses.bag(ci), source.bag(si))
+        if score >= best_score:
+            best, best_score = si, score
+    return best
+
+
+def _stock_anchors(draft: _Draft, d0: np.ndarray, length: np.ndarray, threshold: int) -> np.ndarray:
+    """Per anchor: held by at least ``threshold`` documents (candidates with an anchor over most of
+    it, or the index's document frequency of the rarest fingerprint inside it)."""
+    many = draft.many_prefix
+    stock = 2 * (many[d0 + length] - many[d0]) >= length
+    positions = draft.fp_positions
+    if len(positions):
+        lo = np.searchsorted(positions, d0)
+        hi = np.searchsorted(positions, d0 + length - FP_K + 1)
+        has = hi > lo
+        if has.any():
+            lo, hi = lo[has], hi[has]
+            at = lo[:, None] + np.arange(int((hi - lo).max()))[None, :]
+            df = np.where(
+                at < hi[:, None], draft.fp_df[np.minimum(at, len(positions) - 1)], np.iinfo(np.int64).max
+            )
+            stock[has] |= df.min(axis=1) >= threshold
+    return stock
+
+
+def _near_anchors_exact(
+    d0: np.ndarray,
+    diag: np.ndarray,
+    anchor_d0: np.ndarray,
+    anchor_d1: np.ndarray,
+    anchor_diag: np.ndarray,
+    skew: int,
+) -> np.ndarray:
+    distance = np.maximum(0, np.maximum(anchor_d0[None, :] - d0[:, None], d0[:, None] - anchor_d1[None, :]))
+    return ((distance <= _REACH) & (np.abs(diag[:, None] - anchor_diag[None, :]) <= skew)).any(axis=1)
+
+
+def _near_anchors(
+    d0: np.ndarray, diag: np.ndarray, anchor_d0: np.ndarray, anchor_diag: np.ndarray, skew: int
+) -> np.ndarray:
+    """Per seed: roughly within ``_REACH`` draft characters of an anchor and within ``skew`` of its
+    diagonal. A grid of cells that size stands in for exact distances (a superset, cheap for any
+    number of seeds): a seed is kept when an anchor lies in its cell or a neighbouring one."""
+    cell_d, cell_k = d0 // _REACH, diag // skew
+    anchor_d, anchor_k = anchor_d0 // _REACH, anchor_diag // skew
+    width = (
+        int(
+            max(cell_k.max(initial=0), anchor_k.max(initial=0))
+            - min(cell_k.min(initial=0), anchor_k.min(initial=0))
+        )
+        + 3
+    )
+    offset = int(min(cell_k.min(initial=0), anchor_k.min(initial=0))) - 1
+    keys = [(anchor_d + dd) * width + (anchor_k - offset + dk) for dd in (-1, 0, 1) for dk in (-1, 0, 1)]
+    return np.isin(cell_d * width + (cell_k - offset), np.unique(np.concatenate(keys)))
+
+
+def _isolated(d0: np.ndarray, s0: np.ndarray, length: np.ndarray) -> bool:
+    """No two distinct anchors near each other both in the draft and in the source (no copied passage)."""
+    if len(d0) < 2:
+        return True
+    d1, s1 = d0 + length, s0 + length
+    draft_gap = np.maximum(d0[None, :] - d1[:, None], d0[:, None] - d1[None, :])
+    source_gap = np.maximum(s0[None, :] - s1[:, None], s0[:, None] - s1[None, :])
+    # Anchors over the same draft text (or the same source text) are repetitions, not a passage.
+    near = (draft_gap <= _NEIGHBOURHOOD) & (source_gap <= _NEIGHBOURHOOD)
+    near &= (draft_gap >= -_GAP_SKEW) & (source_gap >= -_GAP_SKEW)
+    return not near.any()
+
+
+def _align(
+    draft: _Draft,
+    source_id: int,
+    source: NormalisedText,
+    runs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    settings: CheckSettings,
+) -> list[_Passage]:
+    d0, s0, length = runs
+    is_anchor = length >= settings.anchor_chars
+    anchor_d0, anchor_s0, anchor_len = d0[is_anchor], s0[is_anchor], length[is_anchor]
+    stock = _stock_anchors(draft, anchor_d0, anchor_len, settings.common_doc_threshold)
+    anchors = [
+        _Seed(a, a + n, b, b + n, _EXACT)
+        for a, b, n in zip(anchor_d0.tolist(), anchor_s0.tolist(), anchor_len.tolist(), strict=True)
+    ]
+    if stock.all() and _isolated(anchor_d0, anchor_s0, anchor_len):
+        # Scattered bits of wording that many documents share (a candidate retrieved for its stock
+        # phrases): each anchor is a passage of its own, reported as such without the costly extension.
+        passages = [_Passage(source_id, source, [a]) for a in anchors if a.length >= settings.min_span_chars]
+        for p in passages:
+            p.stock = True
+        return passages
+    # Short seeds matter only as continuations of a copy: keep those roughly on the diagonal of an
+    # anchor and not too far from it.
+    short = ~is_anchor
+    sd0, ss0, slen = d0[short], s0[short], length[short]
+    skew = 2 * settings.gap_chars
+    if len(sd0) * len(anchor_d0) <= 50_000:
+        near = _near_anchors_exact(
+            sd0, ss0 - sd0, anchor_d0, anchor_d0 + anchor_len, anchor_s0 - anchor_d0, skew
+        )
+    else:  # long drafts: a grid instead of all pairs
+        near = _near_anchors(sd0, ss0 - sd0, anchor_d0, anchor_s0 - anchor_d0, skew)
+    exact = anchors + [
+        _Seed(a, a + n, b, b + n, _EXACT)
+        for a, b, n in zip(sd0[near].tolist(), ss0[near].tolist(), slen[near].tolist(), strict=True)
+    ]
+    passages = _anchored(_components(exact, settings), source_id, source, settings)
+    # Stock wording is not extended: clause seeds around it mostly find more stock wording.
+    growing = [p for p in passages if not _looks_common(draft, p, settings)]
+    if growing:
+        clause = _clause_seeds(draft, growing, _Clauses(source), settings)
+        if clause:
+            passages = _anchored(_components(exact + clause, settings), source_id, source, settings)
+    return [p for p in passages if p.d1 - p.d0 >= settings.min_span_chars]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The check
+
+
+def warm_up() -> None:
+    """Load jieba and build the normalisation tables now (≈ 1–2 s), e.g. before a server forks."""
+    from . import normalise as normalise_module
+
+    normalise_module.warm_up()
+    tokenizer.warm_up()
+
+
+def check(
+    draft: str,
+    *,
+    index: FingerprintIndex,
+    source_text: Callable[[int], str | None],
+    source_title: Callable[[int], str],
+    settings: CheckSettings = CheckSettings(),
+) -> SimilarityReport:
+    """Check ``draft`` against the documents of ``index``; see the module docstring for the method.
+
+    ``source_text(doc_id)`` must return the text that was indexed under that id (the stored corpus
+    text; ``source_start``/``source_end`` are offsets into it). It is called only for the candidate
+    documents (at most ``settings.candidate_limit``); a document it cannot give (``None``, ``""`` or
+    a ``LookupError``) is skipped. ``source_title(doc_id)`` is called once per reported source.
+
+    Never raises for odd input: an empty or punctuation-only draft, or an empty index, gives a report
+    with zero figures. Offsets in the report are Python str offsets into ``draft`` as given; ratios
+    are fractions in 0..1.
+    """
+    started = time.perf_counter()
+    state = _Draft(draft, settings.seed_chars)
+    norm = state.norm
+    passages: list[_Passage] = []
+    fp_hashes, fp_positions = fingerprints(norm.codes)
+    if len(norm) >= settings.anchor_chars and len(index) and len(fp_hashes):
+        state.fp_positions = fp_positions
+        state.fp_df = index.document_frequency(fp_hashes)
+        candidates = index.candidates_for_hashes(
+            fp_hashes, limit=settings.candidate_limit, max_df=settings.max_df, positions=fp_positions
+        )
+        # First every candidate's exact seeds, so that we know how many candidates share each
+        # anchored draft character before deciding what is stock wording.
+        aligned = []
+        for candidate in candidates:
+            try:
+                text = source_text(candidate.doc_id)
+            except LookupError:
+                continue
+            if not text:
+                continue
+            source = normalise(text)
+            runs = _exact_seeds(state, source.codes)
+            anchored = runs[2] >= settings.anchor_chars
+            if anchored.any():
+                held = np.zeros(len(norm) + 1, dtype=np.int32)
+                np.add.at(held, runs[0][anchored], 1)
+                np.add.at(held, runs[0][anchored] + runs[2][anchored], -1)
+                state.holders += np.cumsum(held[:-1]) > 0
+                aligned.append((candidate.doc_id, source, runs))
+        state.many_prefix = np.concatenate([[0], np.cumsum(state.holders >= settings.common_doc_threshold)])
+        for source_id, source, runs in aligned:
+            passages.extend(_align(state, source_id, source, runs, settings))
+        _flag_common(passages, state, settings)
+    pieces = _attribute(passages, len(norm), settings)
+    return _report(state, pieces, _Holders(passages), source_title, settings, started)
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _held_by_many(draft: _Draft, p: _Passage, threshold: int) -> bool:
+    """Whether at least ``threshold`` documents hold the passage's exactly matched text, as far as we
+    can tell cheaply: most of it lies under anchors of that many candidates, or its rarest fingerprint
+    is in that many documents of the index (which also counts documents too common to be retrieved)."""
+    core = draft.holders[p.d0 : p.d1][p.exact_mask()]
+    if len(core) and 2 * int((core >= threshold).sum()) >= len(core):
+        return True
+    lo, hi = np.searchsorted(draft.fp_positions, [p.d0, p.d1 - FP_K + 1])
+    return hi > lo and int(draft.fp_df[lo:hi].min()) >= threshold
+
+
+def _looks_common(draft: _Draft, p: _Passage, settings: CheckSettings) -> bool:
+    if p.source_id in settings.boilerplate_ids:
+        return True
+    if p.d1 - p.d0 > settings.common_max_chars:
+        return False
+    return _held_by_many(draft, p, settings.common_doc_threshold)
+
+
+def _flag_common(passages: list[_Passage], draft: _Draft, settings: CheckSettings) -> None:
+    """Mark 常见表述: short passages held by many documents, and anything held by a boilerplate source."""
+    if not passages:
+        return
+    d0 = np.array([p.d0 for p in passages])
+    d1 = np.array([p.d1 for p in passages])
+    sources = np.array([p.source_id for p in passages])
+    for p in passages:
+        length = p.d1 - p.d0
+        overlap = np.minimum(d1, p.d1) - np.maximum(d0, p.d0)
+        holders = set(sources[2 * overlap >= length].tolist())
+        if holders & settings.boilerplate_ids:
+            p.common = True
+        elif length <= settings.common_max_chars:
+            threshold = settings.common_doc_threshold
+            p.common = p.stock or len(holders) >= threshold or _held_by_many(draft, p, threshold)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    passage: _Passage
+    start: int  # normalised draft offsets
+    end: int
+
+
+def _strength(p: _Passage) -> tuple[int, int, int, int, int, int]:
+    """Sort key, strongest first: most exactly matched characters; then the most compact and least
+    fragmented alignment (a source holding the copied text in one piece beats one holding the same
+    sentences apart or in another order); then the longest span; then the smaller id."""
+    spread = abs((p.s1 - p.s0) - (p.d1 - p.d0))
+    pieces = sum(1 for s in p.seeds if s.kind == _EXACT)
+    return (-p.exact_chars, spread, pieces, -(p.d1 - p.d0), p.source_id, p.d0)
+
+
+def _attribute(passages: list[_Passage], length: int, settings: CheckSettings) -> list[_Piece]:
+    """Give every draft character to the strongest passage covering it (see ``_strength``); what is
+    left of a weaker passage must still be reportable on its own."""
+    order = sorted(passages, key=_strength)
+    owner = np.full(length, -1, dtype=np.int64)
+    pieces: list[_Piece] = []
+    for k, p in enumerate(order):
+        free = owner[p.d0 : p.d1] == -1
+        if not free.any():
+            continue
+        exact = p.exact_mask()
+        for a, b in _runs(free):
+            # A remnant needs the length of a reportable passage and an exact anchor's worth of text.
+            if b - a >= settings.min_span_chars and exact[a:b].sum() >= settings.anchor_chars:
+                owner[p.d0 + a : p.d0 + b] = k
+                pieces.append(_Piece(p, p.d0 + a, p.d0 + b))
+    return sorted(pieces, key=lambda piece: piece.start)
+
+
+class _Holders:
+    """Which sources' passages cover a draft span (for ``also_in``), strongest first."""
+
+    def __init__(self, passages: list[_Passage]) -> None:
+        order = sorted(passages, key=_strength)
+        self.d0 = np.array([p.d0 for p in order], dtype=np.int64)
+        self.d1 = np.array([p.d1 for p in order], dtype=np.int64)
+        self.sources = np.array([p.source_id for p in order], dtype=np.int64)
+
+    def others(self, start: int, end: int, source_id: int) -> tuple[int, ...]:
+        """Sources other than ``source_id`` with a passage over at least half of [start, end)."""
+        overlap = np.minimum(self.d1, end) - np.maximum(self.d0, start)
+        holds = np.flatnonzero((2 * overlap >= end - start) & (self.sources != source_id))
+        return tuple(dict.fromkeys(self.sources[holds].tolist()))
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of the runs of True in a boolean array."""
+    if len(mask) == 0:
+        return []
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _quoted_mask(norm: NormalisedText) -> np.ndarray:
+    quoted = np.zeros(len(norm), dtype=bool)
+    for start, end in quotation_spans(norm.original):
+        a, b = norm.normalised_span(start, end)
+        quoted[a:b] = True
+    return quoted
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 6) if whole else 0.0
+
+
+def _report(
+    state: _Draft,
+    pieces: list[_Piece],
+    holders: _Holders,
+    source_title: Callable[[int], str],
+    settings: CheckSettings,
+    started: float,
+) -> SimilarityReport:
+    norm = state.norm
+    total = len(norm)
+    quoted = _quoted_mask(norm)
+    titles: dict[int, str] = {}
+    matches: list[Match] = []
+    copied = np.zeros(total, dtype=bool)  # counted per count_quotes
+    copied_unquoted = np.zeros(total, dtype=bool)
+    per_source: dict[int, int] = {}
+    for piece in pieces:
+        p = piece.passage
+        if p.source_id not in titles:
+            titles[p.source_id] = source_title(p.source_id)
+        counts = settings.count_common or not p.common
+        for a, b in _split(quoted, piece.start, piece.end):
+            is_quoted = bool(quoted[a])
+            start, end = norm.original_span(a, b)
+            s0, s1 = p.source_span(a, b)
+            source_start, source_end = p.source.original_span(s0, s1)
+            matches.append(
+                Match(
+                    start=start,
+                    end=end,
+                    source_id=p.source_id,
+                    source_title=titles[p.source_id],
+                    source_start=source_start,
+                    source_end=source_end,
+                    quoted=is_quoted,
+                    common=p.common,
+                    also_in=holders.others(a, b, p.source_id),
+                    chars=b - a,
+                )
+            )
+            if not counts:
+                continue
+            if not is_quoted:
+                copied_unquoted[a:b] = True
+            if settings.count_quotes or not is_quoted:
+                copied[a:b] = True
+                per_source[p.source_id] = per_source.get(p.source_id, 0) + (b - a)
+    copied_chars = int(copied.sum())
+    unquoted_chars = int(copied_unquoted.sum())
+    sources = tuple(
+        SourceFigure(
+            source_id=sid,
+            title=titles[sid],
+            copied_chars=per_source.get(sid, 0),
+            ratio=_ratio(per_source.get(sid, 0), total),
+        )
+        for sid in sorted(titles, key=lambda sid: (-per_source.get(sid, 0), sid))
+    )
+    best = sources[0] if sources and sources[0].copied_chars > 0 else None
+    return SimilarityReport(
+        total_chars=total,
+        copied_chars=copied_chars,
+        copy_ratio=_ratio(copied_chars, total),
+        copied_chars_excluding_quotes=unquoted_chars,
+        copy_ratio_excluding_quotes=_ratio(unquoted_chars, total),
+        max_single_source=best,
+        matches=tuple(matches),
+        paragraphs=_paragraphs(norm, copied),
+        sources=sources,
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+        settings=settings,
+    )
+
+
+def _split(quoted: np.ndarray, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut where quotation starts or ends."""
+    segment = quoted[start:end]
+    cuts = np.flatnonzero(segment[1:] != segment[:-1]) + 1
+    bounds = [0, *cuts.tolist(), end - start]
+    return [(start + a, start + b) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _paragraphs(norm: NormalisedText, copied: np.ndarray) -> tuple[ParagraphFigure, ...]:
+    figures = []
+    pos = 0
+    for line in norm.original.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        a, b = norm.normalised_span(start, end)
+        if b <= a:
+            continue
+        done = int(copied[a:b].sum())
+        figures.append(
+            ParagraphFigure(
+                index=len(figures) + 1,
+                start=start,
+                end=end,
+                chars=b - a,
+                copied_chars=done,
+                copy_ratio=_ratio(done, b - a),
+            )
+        )
+    return tuple(figures)

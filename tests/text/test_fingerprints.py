@@ -1,0 +1,161 @@
+import random
+
+import numpy as np
+import pytest
+
+from speechdraft.text.fingerprints import (
+    GUARANTEE,
+    FingerprintIndex,
+    K,
+    _batch_fingerprints,
+    _normalised_batch,
+    fingerprints,
+    stored_generation,
+    text_fingerprints,
+)
+from speechdraft.text.normalise import normalised_codes
+
+HANZI = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+
+
+def random_text(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(HANZI) for _ in range(n))
+
+
+def test_a_shared_run_of_guarantee_length_always_shares_a_fingerprint():
+    rng = random.Random(11)
+    for _ in range(300):
+        run = random_text(rng, GUARANTEE)
+        a = random_text(rng, rng.randrange(0, 60)) + run + random_text(rng, rng.randrange(0, 60))
+        b = random_text(rng, rng.randrange(0, 60)) + run + random_text(rng, rng.randrange(0, 60))
+        assert set(text_fingerprints(a)[0].tolist()) & set(text_fingerprints(b)[0].tolist())
+
+
+def test_fingerprints_ignore_punctuation_and_width():
+    assert np.array_equal(
+        text_fingerprints("人大代表要依法履职，密切联系群众。")[0],
+        text_fingerprints("人大代表要依法履职,密切联系群众.")[0],
+    )
+
+
+def test_fingerprint_positions_point_at_their_kgrams():
+    codes = normalised_codes(random_text(random.Random(3), 500))[0]
+    hashes, positions = fingerprints(codes)
+    assert len(hashes) > 500 / (K + 8)
+    assert positions.min() >= 0 and positions.max() <= len(codes) - K
+    assert list(positions) == sorted(set(positions.tolist()))
+
+
+def test_text_shorter_than_k_has_no_fingerprint():
+    assert len(text_fingerprints("人大代表")[0]) == 0
+
+
+def test_batch_fingerprints_equal_one_document_at_a_time():
+    rng = random.Random(4)
+    texts = [random_text(rng, n) + "，。 " for n in (0, 5, 9, 40, 300)]
+    codes, lengths = _normalised_batch(texts)
+    assert lengths.tolist() == [len(normalised_codes(t)[0]) for t in texts]
+    hashes, doc_index = _batch_fingerprints(codes, lengths)
+    for i, text in enumerate(texts):
+        assert set(hashes[doc_index == i].tolist()) == set(text_fingerprints(text)[0].tolist())
+
+
+@pytest.fixture
+def corpus():
+    rng = random.Random(8)
+    return {doc_id: random_text(rng, 800) for doc_id in (3, 10, 42, 7, 1000)}
+
+
+def test_candidates_rank_the_document_that_shares_most_first(corpus):
+    index = FingerprintIndex.build(corpus.items())
+    draft = corpus[42][100:400] + corpus[7][:60]
+    found = index.candidates(draft, limit=30)
+    assert [c.doc_id for c in found[:2]] == [42, 7]
+    assert found[0].shared > found[1].shared
+    assert index.candidates(draft, limit=1)[0].doc_id == 42
+    assert index.candidates("", limit=30) == []
+
+
+def test_fingerprints_in_too_many_documents_are_skipped_for_retrieval(corpus):
+    stock = "坚持以习近平新时代中国特色社会主义思想为指引"
+    index = FingerprintIndex.build((i, text + stock) for i, text in corpus.items())
+    hashes = np.unique(text_fingerprints(stock)[0])
+    df = index.document_frequency(hashes)
+    # Windows inside the phrase select the same minimum in every document; edge windows depend on
+    # the text around the phrase.
+    inside = hashes[df == 5]
+    assert len(inside) > 0
+    assert index.candidates_for_hashes(inside, max_df=4) == []
+    assert len(index.candidates_for_hashes(inside, max_df=5)) == 5
+
+
+def test_document_lengths_are_normalised_lengths(corpus):
+    index = FingerprintIndex.build([(1, "人大代表，要依法履职！")])
+    assert index.normalised_length(1) == 9
+    with pytest.raises(KeyError):
+        index.normalised_length(2)
+
+
+def test_duplicate_ids_are_refused():
+    with pytest.raises(ValueError):
+        FingerprintIndex.build([(1, "甲乙丙丁戊己庚辛"), (1, "子丑寅卯辰巳午未")])
+
+
+def test_save_and_load_round_trip_memory_mapped(tmp_path, corpus):
+    index = FingerprintIndex.build(corpus.items())
+    index.save(tmp_path)
+    loaded = FingerprintIndex.load(tmp_path, mmap=True)
+    assert isinstance(loaded._hashes, np.memmap)
+    assert loaded.doc_ids() == sorted(corpus)
+    draft = corpus[10][:300]
+    assert loaded.candidates(draft) == index.candidates(draft)
+    assert stored_generation(tmp_path) == loaded.generation == index.generation
+
+
+def test_add_remove_and_replace_survive_save_and_load(tmp_path, corpus):
+    index = FingerprintIndex.build(corpus.items())
+    index.save(tmp_path)
+    loaded = FingerprintIndex.load(tmp_path)
+    new_text = random_text(random.Random(99), 500)
+    loaded.add(77, new_text)
+    assert loaded.remove(3) is True
+    assert loaded.remove(12345) is False
+    loaded.add(10, corpus[42][:200])  # replaces document 10
+    loaded.save(tmp_path)
+
+    again = FingerprintIndex.load(tmp_path)
+    assert again.doc_ids() == [7, 10, 42, 77, 1000]
+    assert 3 not in again and 77 in again
+    assert again.candidates(new_text)[0].doc_id == 77
+    assert again.candidates(corpus[3][:300]) == []
+    assert {c.doc_id for c in again.candidates(corpus[10][300:600])} == set()
+    assert {c.doc_id for c in again.candidates(corpus[42][:200])} == {10, 42}
+    assert again.normalised_length(10) == 200
+
+
+def test_compact_folds_the_delta_into_the_main_arrays(tmp_path, corpus):
+    index = FingerprintIndex.build(corpus.items())
+    index.add(77, corpus[7][:300])
+    index.remove(1000)
+    before = {c.doc_id: c.shared for c in index.candidates(corpus[7])}
+    index.compact()
+    assert index.doc_ids() == [3, 7, 10, 42, 77]
+    assert {c.doc_id: c.shared for c in index.candidates(corpus[7])} == before
+    index.save(tmp_path)
+    assert FingerprintIndex.load(tmp_path).doc_ids() == [3, 7, 10, 42, 77]
+    names = {p.name for p in tmp_path.iterdir()}
+    assert sum(name.startswith("main-") for name in names) == 4
+
+
+def test_an_empty_index_answers_nothing(tmp_path):
+    index = FingerprintIndex.build([])
+    assert len(index) == 0
+    assert index.candidates("人大代表要依法履职密切联系群众") == []
+    index.save(tmp_path)
+    assert len(FingerprintIndex.load(tmp_path)) == 0
+
+
+def test_loading_a_directory_without_index_raises(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        FingerprintIndex.load(tmp_path)
+    assert stored_generation(tmp_path) is None

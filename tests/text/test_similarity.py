@@ -1,0 +1,209 @@
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from speechdraft.text.evaluation import original_paragraphs
+from speechdraft.text.fingerprints import FingerprintIndex
+from speechdraft.text.loading import load_document
+from speechdraft.text.normalise import normalise
+from speechdraft.text.similarity import CheckSettings, check
+
+SEEDS = Path(__file__).resolve().parents[2] / "speechdraft" / "library" / "seeds"
+NEW_TEXT = original_paragraphs()
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[int, str]:
+    texts = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        texts[int(path.name[:3])] = load_document(path.name, path.read_bytes()).text
+    return texts
+
+
+def run(draft: str, corpus: dict[int, str], **settings):
+    index = FingerprintIndex.build(corpus.items())
+    return check(
+        draft,
+        index=index,
+        source_text=corpus.__getitem__,
+        source_title=lambda doc_id: f"第{doc_id}号",
+        settings=CheckSettings(**settings),
+    )
+
+
+def same_modulo_punctuation(a: str, b: str) -> bool:
+    return normalise(a).text == normalise(b).text
+
+
+def test_seed_000_against_seed_004_shares_little(seeds):
+    report = run(seeds[0], {4: seeds[4]})
+    # The two speeches share a legal formula and a slogan: 38 of 3,210 characters (1.2 %).
+    assert 0 < report.copy_ratio < 0.02
+    copied = {normalise(seeds[0][m.start : m.end]).text for m in report.matches}
+    assert "人民选我当代表我当代表为人民" in copied
+    assert report.max_single_source.source_id == 4
+
+
+def test_a_copied_part_is_found_with_its_source_and_offsets(seeds):
+    source = seeds[4]
+    start = source.index("二、认真履职")
+    end = source.index("三、勤于实践")
+    part = source[start:end].strip()
+    draft = NEW_TEXT[0] + "\n" + part + "\n" + NEW_TEXT[1]
+    report = run(draft, {4: source, 0: seeds[0]})
+
+    part_start = draft.index(part)
+    assert report.matches
+    for m in report.matches:
+        assert m.source_id == 4 and m.source_title == "第4号"
+        assert part_start <= m.start < m.end <= part_start + len(part)
+        assert same_modulo_punctuation(draft[m.start : m.end], source[m.source_start : m.source_end])
+    covered = sum(m.chars for m in report.matches)
+    assert covered == normalise(part).text.__len__()
+    assert report.matches[0].start == part_start
+    assert report.matches[0].source_start == start
+    expected = len(normalise(part).text) / len(normalise(draft).text)
+    assert report.copy_ratio == pytest.approx(expected, abs=0.005)
+    assert report.copy_ratio_excluding_quotes < report.copy_ratio  # the part quotes “四个作用” …
+    assert [s.source_id for s in report.sources] == [4]
+    assert report.max_single_source.ratio == pytest.approx(report.copy_ratio)
+    copied_paragraphs = [p for p in report.paragraphs if p.copied_chars]
+    assert [p.index for p in copied_paragraphs] == [2]
+    assert copied_paragraphs[0].copy_ratio == 1.0
+    assert report.suspect_paragraphs == 1
+
+
+def test_edited_copy_is_found_despite_punctuation_width_and_traditional_characters(seeds):
+    source = seeds[4]
+    start = source.index("三、勤于实践")
+    part = source[start : start + 300]
+    edited = part.replace("，", ",").replace("。", ".").replace("代表", "代表").replace("认真", "認真")
+    edited = edited.replace("人民", "人民").replace("坚持", "堅持")
+    draft = NEW_TEXT[2] + edited + NEW_TEXT[3]
+    report = run(draft, {4: source})
+    assert report.copied_chars >= 0.95 * len(normalise(part).text)
+
+
+def test_report_dict_has_exactly_the_design_keys(seeds):
+    report = run(NEW_TEXT[0] + seeds[4][200:600], {4: seeds[4]})
+    data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
+    assert set(data) == {
+        "total_chars",
+        "copied_chars",
+        "copy_ratio",
+        "copy_ratio_excluding_quotes",
+        "max_single_source",
+        "matches",
+        "paragraphs",
+        "sources",
+        "elapsed_ms",
+    }
+    assert set(data["max_single_source"]) == {"source_id", "title", "ratio"}
+    assert {
+        "start",
+        "end",
+        "source_id",
+        "source_title",
+        "source_start",
+        "source_end",
+        "quoted",
+        "common",
+    } <= set(data["matches"][0])
+    assert {"index", "start", "end", "copy_ratio"} <= set(data["paragraphs"][0])
+    assert {"source_id", "title", "copied_chars", "ratio"} <= set(data["sources"][0])
+    assert 0 <= data["copy_ratio"] <= 1 and data["elapsed_ms"] >= 0
+
+
+@pytest.mark.parametrize("draft", ["", "，。！？……\n\n“”《》", "   \n\t"])
+def test_empty_or_punctuation_only_draft_gives_an_empty_report(seeds, draft):
+    report = run(draft, {4: seeds[4]})
+    assert report.total_chars == 0 and report.copied_chars == 0
+    assert report.copy_ratio == 0 and report.copy_ratio_excluding_quotes == 0
+    assert report.matches == () and report.paragraphs == () and report.sources == ()
+    assert report.to_dict()["max_single_source"] is None
+
+
+def test_empty_index_gives_a_report_without_matches(seeds):
+    report = run(seeds[0], {})
+    assert report.total_chars == len(normalise(seeds[0]).text)
+    assert report.copied_chars == 0 and report.matches == ()
+    assert report.max_single_source is None
+    assert len(report.paragraphs) == len([line for line in seeds[0].splitlines() if normalise(line).text])
+
+
+def test_quoted_copy_is_marked_and_excluded_from_the_ratio_without_quotes():
+    quote = "人民选我当代表，我当代表为人民，这是每一位代表都应当牢记的根本宗旨"
+    corpus = {1: NEW_TEXT[5] + quote + "。" + NEW_TEXT[6]}
+    draft = NEW_TEXT[7] + "正如大家常说的：“" + quote + "”" + NEW_TEXT[8]
+    report = run(draft, corpus)
+    assert report.matches and all(m.quoted for m in report.matches)
+    assert report.copy_ratio > 0.05
+    assert report.copy_ratio_excluding_quotes == 0
+    without = run(draft, corpus, count_quotes=False)
+    assert without.copy_ratio == 0 and without.matches
+
+
+def test_wording_found_in_many_documents_is_common_and_not_counted():
+    stock = "坚持以习近平新时代中国特色社会主义思想为指引"
+    corpus = {i: NEW_TEXT[10 + i] + stock + "。" + NEW_TEXT[20 + i] for i in range(6)}
+    draft = NEW_TEXT[0] + stock + "。" + NEW_TEXT[1]
+    report = run(draft, corpus)
+    assert report.matches and all(m.common for m in report.matches)
+    assert len(report.matches[0].also_in) >= 4
+    assert report.copied_chars == 0 and report.max_single_source is None
+    # The exact run may extend over a character or two of the text around the phrase.
+    stock_chars = len(normalise(stock).text)
+    counted = run(draft, corpus, count_common=True)
+    assert stock_chars <= counted.copied_chars <= stock_chars + 3
+    assert stock_chars <= run(draft, dict(list(corpus.items())[:2])).copied_chars <= stock_chars + 3
+
+
+def test_matches_from_boilerplate_sources_are_common(seeds):
+    source = seeds[4]
+    passage = source[source.index("三、勤于实践") :][:200]
+    other = NEW_TEXT[9] + NEW_TEXT[10]
+    draft = NEW_TEXT[0] + passage + other
+    corpus = {4: source, 9: other}
+    report = run(draft, corpus, boilerplate_ids=frozenset({4}))
+    by_source = {m.source_id: m for m in report.matches}
+    assert by_source[4].common and not by_source[9].common
+    assert [s.source_id for s in report.sources if s.copied_chars] == [9]
+
+
+def test_each_span_goes_to_its_strongest_source_and_lists_the_others(seeds):
+    a, b = seeds[4], seeds[0]
+    passage_a = a[a.index("二、认真履职") :][:400]
+    passage_b = b[b.index("第三，") :][:250]
+    corpus = {4: a, 0: b, 5: passage_a[:150] + NEW_TEXT[14]}
+    draft = NEW_TEXT[0] + passage_a + NEW_TEXT[1] + passage_b + NEW_TEXT[2]
+    report = run(draft, corpus)
+    assert [s.source_id for s in report.sources] == [4, 0]
+    assert report.sources[0].copied_chars > report.sources[1].copied_chars > 0
+    first = report.matches[0]
+    assert first.source_id == 4 and 5 in first.also_in
+
+
+def test_unavailable_sources_are_skipped(seeds):
+    index = FingerprintIndex.build([(4, seeds[4])])
+
+    def missing(doc_id: int) -> str:
+        raise KeyError(doc_id)
+
+    report = check(seeds[4], index=index, source_text=missing, source_title=str)
+    assert report.copied_chars == 0
+
+
+def test_a_long_draft_gives_a_report(seeds):
+    rng = random.Random(2)
+    pieces = []
+    while sum(map(len, pieces)) < 40_000:
+        pieces.append(rng.choice(NEW_TEXT))
+        if rng.random() < 0.3:
+            text = rng.choice(list(seeds.values()))
+            start = rng.randrange(len(text) - 200)
+            pieces.append(text[start : start + 200])
+    report = run("\n".join(pieces), seeds)
+    assert 0.05 < report.copy_ratio < 0.5
+    assert len(report.paragraphs) > 100
