@@ -30,3 +30,22 @@ def manager_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# What a 管理员 manages in the admin: the corpus, templates, blocks, 查重 settings, and the users.
+MANAGER_APPS = ("library", "checks")
+MANAGER_MODELS = (("auth", "user"), ("auth", "group"))
+
+
+def grant_manager_permissions(**kwargs) -> None:
+    """Give the 管理员 group every permission on what it manages (run after each migrate, when
+    Django has created the permission rows)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, _ = Group.objects.get_or_create(name=MANAGER_GROUP)
+    Group.objects.get_or_create(name=DRAFTER_GROUP)
+    wanted = Q(content_type__app_label__in=MANAGER_APPS)
+    for app_label, model in MANAGER_MODELS:
+        wanted |= Q(content_type__app_label=app_label, content_type__model=model)
+    group.permissions.add(*Permission.objects.filter(wanted))

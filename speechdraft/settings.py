@@ -121,7 +121,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "node_modules")]
+NODE_MODULES = BASE_DIR / "node_modules"
+# Only the built files the pages load, from the npm lockfile; the rest of node_modules (sources,
+# maps, thousands of files) would slow every static lookup and collectstatic for nothing.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap/dist", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons/font", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/htmx.org/dist", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
+]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 # Without collectstatic (tests, a developer's first run) WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = True

@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("speeches/", include("speechdraft.drafting.urls")),
     path("library/", include("speechdraft.library.urls")),
+    path("checks/", include("speechdraft.checks.urls")),
+    path("export/", include("speechdraft.export.urls")),
     path("admin/", admin.site.urls),
 ]

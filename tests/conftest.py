@@ -33,6 +33,8 @@ def _isolated_var(tmp_path_factory, settings):
     root = tmp_path_factory.mktemp("var")
     settings.SPEECHDRAFT_CACHE_DIR = root / "cache"
     settings.SPEECHDRAFT_INDEX_DIR = root / "index"
+    # Personas are made for nearly every test; the production password hasher costs ≈ 0.4 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # ---- factories -------------------------------------------------------------------------------
@@ -43,12 +45,17 @@ def make_user(username="wang", *, manager=False, name=""):
 
     from speechdraft.roles import DRAFTER_GROUP, MANAGER_GROUP
 
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=name or username)
+    # A 管理员 works in the admin too, which needs is_staff; the group carries the permissions.
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=name or username, is_staff=manager
+    )
     user.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP if manager else DRAFTER_GROUP)[0])
     return user
 
 
-def make_document(text="各位代表：\n今天我们在这里召开座谈会。\n同志们，让我们共同努力！", *, title="测试讲话", **kwargs):
+def make_document(
+    text="各位代表：\n今天我们在这里召开座谈会。\n同志们，让我们共同努力！", *, title="测试讲话", **kwargs
+):
     from speechdraft.library.models import CorpusDocument
     from speechdraft.library.services import count_chars, normalised_hash
 
@@ -104,8 +111,15 @@ def _browser():
             executable_path=CHROMIUM,
             headless=True,
             # This machine's network is closed; without these flags Chromium keeps dialling out.
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -113,7 +127,9 @@ def _browser():
 
 @pytest.fixture
 def page(_browser, live_server):
-    context = _browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900})
+    context = _browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900}
+    )
     context.set_default_timeout(10_000)
     pg = context.new_page()
     yield pg
@@ -126,7 +142,9 @@ def new_page(_browser, live_server):
     contexts = []
 
     def factory():
-        context = _browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900})
+        context = _browser.new_context(
+            base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900}
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

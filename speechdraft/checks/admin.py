@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SimilarityReport, SimilaritySettings
+from .models import LintRule, SimilarityReport, SimilaritySettings
 
 
 @admin.register(SimilaritySettings)
@@ -16,3 +16,11 @@ class SimilarityReportAdmin(admin.ModelAdmin):
     list_display = ["speech", "copy_ratio", "copy_ratio_excluding_quotes", "created_by", "created_at"]
     raw_id_fields = ["speech", "revision"]
     readonly_fields = ["result"]
+
+
+@admin.register(LintRule)
+class LintRuleAdmin(admin.ModelAdmin):
+    list_display = ["pattern", "suggestion", "severity", "is_regex", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["severity", "is_active"]
+    search_fields = ["pattern", "message"]

@@ -33,16 +33,16 @@ def _writing(directory: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _reference_documents():
+def _indexed_documents():
     from speechdraft.library.models import CorpusDocument
 
-    return CorpusDocument.objects.reference().order_by("pk").values_list("pk", "text").iterator(chunk_size=500)
+    return CorpusDocument.objects.indexed().order_by("pk").values_list("pk", "text").iterator(chunk_size=500)
 
 
 def rebuild_index() -> FingerprintIndex:
-    """Build the index from every reference document in the database and save it."""
+    """Build the index from every indexed document (reference and boilerplate) and save it."""
     directory = index_dir()
-    index = FingerprintIndex.build(_reference_documents())
+    index = FingerprintIndex.build(_indexed_documents())
     with _writing(directory):
         index.save(directory)
         _loaded[directory] = index
@@ -68,15 +68,25 @@ def _update(change) -> None:
         rebuild_index()  # builds from the database, which already holds (or lacks) the document
         return
     with _writing(directory):
-        index = FingerprintIndex.load(directory, mmap=False)
+        # Mapped, not copied: an edit touches only the small delta and tombstones, and save() leaves
+        # the large main arrays on disk as they are.
+        index = FingerprintIndex.load(directory, mmap=True)
         change(index)
         index.save(directory)
         _loaded[directory] = index
 
 
+# Above this many new documents a full vectorised rebuild from the database is cheaper than adding
+# them one by one to the delta (bench/bench_import.py measures both paths).
+REBUILD_BATCH = 50
+
+
 def index_documents_added(documents: list[tuple[int, str]]) -> None:
     """Add freshly imported documents; one write for a whole batch of files."""
     if not documents:
+        return
+    if len(documents) > REBUILD_BATCH:
+        rebuild_index()
         return
 
     def add_all(index):
@@ -86,9 +96,19 @@ def index_documents_added(documents: list[tuple[int, str]]) -> None:
     _update(add_all)
 
 
-def index_document_removed(doc_id: int) -> None:
-    _update(lambda index: index.remove(doc_id))
+def index_document_changed(doc_id: int, text: str | None) -> None:
+    """Re-index a document after an edit; ``None`` takes it out (deleted, or no longer for reference)."""
+    _update(lambda index: index.add(doc_id, text) if text is not None else index.remove(doc_id))
 
 
 def index_exists() -> bool:
     return stored_generation(index_dir()) is not None
+
+
+def warm_up() -> None:
+    """Load everything a check needs (jieba, the normalisation tables, the index) ahead of the first
+    check, so that no user waits seconds for it and forked workers share the memory."""
+    from speechdraft.text import similarity
+
+    similarity.warm_up()
+    current_index()

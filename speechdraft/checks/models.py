@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from speechdraft.jsonfields import UnicodeJSONEncoder
+
 
 class SimilaritySettings(models.Model):
     """Office-wide 查重 settings; a single row edited by 管理员."""
@@ -26,6 +28,53 @@ class SimilaritySettings(models.Model):
         return obj
 
 
+class LintRuleQuerySet(models.QuerySet):
+    def formulations(self):
+        from speechdraft.text.lint import FormulationRule
+
+        return [
+            FormulationRule(r.pattern, r.message, r.suggestion, r.severity, r.is_regex)
+            for r in self.filter(is_active=True)
+        ]
+
+
+class LintRule(models.Model):
+    """A formulation the office wants flagged in 规范检查 (outdated wording, former titles …)."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "错误"
+        WARNING = "warning", "提醒"
+        INFO = "info", "提示"
+
+    pattern = models.CharField("查找内容", max_length=200)
+    is_regex = models.BooleanField("正则表达式", default=False)
+    message = models.CharField("提示语", max_length=300)
+    suggestion = models.CharField("建议改为", max_length=200, blank=True)
+    severity = models.CharField("级别", max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = LintRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pattern"]
+        verbose_name = verbose_name_plural = "规范检查规则"
+        constraints = [models.UniqueConstraint(fields=["pattern"], name="lintrule_unique_pattern")]
+
+    def __str__(self):
+        return self.pattern
+
+    def clean(self):
+        import re
+
+        from django.core.exceptions import ValidationError
+
+        if self.is_regex:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValidationError({"pattern": f"正则表达式有误：{exc}"}) from exc
+
+
 class SimilarityReport(models.Model):
     speech = models.ForeignKey(
         "drafting.Speech", models.CASCADE, related_name="similarity_reports", verbose_name="讲话稿"
@@ -39,7 +88,7 @@ class SimilarityReport(models.Model):
     copied_chars = models.PositiveIntegerField("重复字数")
     copy_ratio = models.FloatField("总文字复制比")
     copy_ratio_excluding_quotes = models.FloatField("去除引用复制比")
-    result = models.JSONField("结果")
+    result = models.JSONField("结果", encoder=UnicodeJSONEncoder)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name="检测人"
     )
@@ -56,3 +105,8 @@ class SimilarityReport(models.Model):
 
     def __str__(self):
         return f"{self.speech} 查重 {self.copy_ratio:.1%}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("checks:report", args=[self.pk])

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from speechdraft.jsonfields import UnicodeJSONEncoder
 from speechdraft.library.models import Block, Role, SpeechTemplate
 
 from .printing import PrintedSpeech, SectionData, print_speech
@@ -67,7 +68,7 @@ class Speech(models.Model):
         default=SpeechTemplate.Numbering.YI,
     )
     run_in_headings = models.BooleanField("标题与正文同段", default=True)
-    placeholder_values = models.JSONField("占位符取值", default=dict, blank=True)
+    placeholder_values = models.JSONField("占位符取值", default=dict, blank=True, encoder=UnicodeJSONEncoder)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Optimistic locking: every save must name the version it was editing; a stale version is refused.
     version = models.PositiveIntegerField("版本号", default=1)
@@ -156,7 +157,7 @@ CONFLICT_NOTE = "未保存的冲突版本"
 class Revision(models.Model):
     speech = models.ForeignKey(Speech, models.CASCADE, related_name="revisions", verbose_name="讲话稿")
     number = models.PositiveIntegerField("版本号")
-    snapshot = models.JSONField("快照")
+    snapshot = models.JSONField("快照", encoder=UnicodeJSONEncoder)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name="作者"
     )

@@ -105,28 +105,52 @@ def _build_template(spec: TemplateSpec, document: CorpusDocument) -> SpeechTempl
     )
     segments = parsed.segments()
     slots = [
-        TemplateSlot(template=template, order=0, role=Role.SALUTATION, title="称呼",
-                     guidance="单独成行，以全角冒号结束。", default_text=parsed.salutation or "各位代表、同志们："),
+        TemplateSlot(
+            template=template,
+            order=0,
+            role=Role.SALUTATION,
+            title="称呼",
+            guidance="单独成行，以全角冒号结束。",
+            default_text=parsed.salutation or "各位代表、同志们：",
+        ),
     ]
     opening = next((s for s in segments if s.role == "opening"), None)
     slots.append(
-        TemplateSlot(template=template, order=1, role=Role.OPENING, title="开场", guidance=spec.opening_guidance,
-                     suggested_category=categories.get("开场"),
-                     suggested_block=blocks.get((opening.start, opening.end)) if opening else None)
+        TemplateSlot(
+            template=template,
+            order=1,
+            role=Role.OPENING,
+            title="开场",
+            guidance=spec.opening_guidance,
+            suggested_category=categories.get("开场"),
+            suggested_block=blocks.get((opening.start, opening.end)) if opening else None,
+        )
     )
     for i, part in enumerate(parsed.parts):
         block = blocks.get((part.start, part.end))
         guidance = spec.part_guidance[i] if i < len(spec.part_guidance) else ""
         slots.append(
-            TemplateSlot(template=template, order=2 + i, role=Role.PART, title=part.heading[:120],
-                         guidance=guidance, suggested_category=block.category if block else None,
-                         suggested_block=block)
+            TemplateSlot(
+                template=template,
+                order=2 + i,
+                role=Role.PART,
+                title=part.heading[:120],
+                guidance=guidance,
+                suggested_category=block.category if block else None,
+                suggested_block=block,
+            )
         )
     closing = next((s for s in segments if s.role == "closing"), None)
     slots.append(
-        TemplateSlot(template=template, order=2 + len(parsed.parts), role=Role.CLOSING, title="结尾",
-                     guidance=spec.closing_guidance, suggested_category=categories.get("结尾"),
-                     suggested_block=blocks.get((closing.start, closing.end)) if closing else None)
+        TemplateSlot(
+            template=template,
+            order=2 + len(parsed.parts),
+            role=Role.CLOSING,
+            title="结尾",
+            guidance=spec.closing_guidance,
+            suggested_category=categories.get("结尾"),
+            suggested_block=blocks.get((closing.start, closing.end)) if closing else None,
+        )
     )
     TemplateSlot.objects.bulk_create(slots)
     return template
@@ -146,4 +170,3 @@ def load_defaults() -> dict[str, int]:
                 created["templates"] += 1
             created["blocks"] += Block.objects.count() - blocks_before
     return created
-

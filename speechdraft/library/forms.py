@@ -20,16 +20,20 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     files = MultipleFileField(
-        label="语料文件", help_text="可一次选择多个 .txt、.docx、.doc 文件。",
+        label="语料文件",
+        help_text="可一次选择多个 .txt、.docx、.doc 文件。",
         widget=MultipleFileInput(attrs={"accept": ".txt,.docx,.doc"}),
     )
 
 
 class BlockFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False)
-    category = forms.ModelChoiceField(Category.objects.all(), label="分类", required=False, empty_label="全部分类")
-    tag = forms.ModelChoiceField(Tag.objects.all(), label="标签", required=False, empty_label="全部标签",
-                                 to_field_name="name")
+    category = forms.ModelChoiceField(
+        Category.objects.all(), label="分类", required=False, empty_label="全部分类"
+    )
+    tag = forms.ModelChoiceField(
+        Tag.objects.all(), label="标签", required=False, empty_label="全部标签", to_field_name="name"
+    )
 
     def filter(self, qs):
         if not self.is_valid():

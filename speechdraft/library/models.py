@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from speechdraft.jsonfields import UnicodeJSONEncoder
+
 
 class Role(models.TextChoices):
     """Where a piece of text stands in a speech; shared by template slots, blocks and speech sections."""
@@ -36,9 +38,10 @@ class Tag(models.Model):
 
 
 class CorpusDocumentQuerySet(models.QuerySet):
-    def reference(self):
-        """Documents that 查重 compares drafts against."""
-        return self.filter(is_reference=True)
+    def indexed(self):
+        """Documents in the 查重 index: reference material, and boilerplate, whose wording is
+        recognised as 常见表述 even when the document itself is not reference material."""
+        return self.filter(Q(is_reference=True) | Q(is_boilerplate=True))
 
 
 class CorpusDocument(models.Model):
@@ -48,8 +51,8 @@ class CorpusDocument(models.Model):
     encoding = models.CharField("识别编码", max_length=20, blank=True)
     sha256 = models.CharField("规范化文本哈希", max_length=64)
     chars = models.PositiveIntegerField("字数", default=0)
-    removed_lines = models.JSONField("清除的干扰行", default=list, blank=True)
-    segments = models.JSONField("结构", default=list, blank=True)
+    removed_lines = models.JSONField("清除的干扰行", default=list, blank=True, encoder=UnicodeJSONEncoder)
+    segments = models.JSONField("结构", default=list, blank=True, encoder=UnicodeJSONEncoder)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name="导入人"
     )
@@ -74,6 +77,11 @@ class CorpusDocument(models.Model):
         from django.urls import reverse
 
         return reverse("library:document", args=[self.pk])
+
+    @property
+    def in_index(self) -> bool:
+        """Mirrors CorpusDocumentQuerySet.indexed() for one row."""
+        return self.is_reference or self.is_boilerplate
 
 
 class SpeechTemplateQuerySet(models.QuerySet):

@@ -78,19 +78,27 @@ def _title_for(parsed: ParsedSpeech, filename: str) -> str:
     return Path(filename).stem[:200] or "未命名讲话"
 
 
-def corpus_import_file(*, filename: str, data: bytes, user=None, display_path: str | None = None) -> ImportOutcome:
+def corpus_import_file(
+    *, filename: str, data: bytes, user=None, display_path: str | None = None
+) -> ImportOutcome:
     """Import one file atomically: a document is either stored whole with its structure, or not at all."""
     path = display_path or filename
     if not filename.lower().endswith(SUPPORTED_SUFFIXES):
-        return ImportOutcome(path=path, status="error", error="不支持的文件类型，请上传 .txt、.docx 或 .doc 文件。")
+        return ImportOutcome(
+            path=path, status="error", error="不支持的文件类型，请上传 .txt、.docx 或 .doc 文件。"
+        )
     try:
-        loaded: LoadedDocument = load_document(filename, data, max_bytes=settings.SPEECHDRAFT_MAX_UPLOAD_BYTES)
+        loaded: LoadedDocument = load_document(
+            filename, data, max_bytes=settings.SPEECHDRAFT_MAX_UPLOAD_BYTES
+        )
         parsed = parse_speech(loaded.text)
     except TextError as exc:
         return ImportOutcome(path=path, status="error", error=str(exc))
     except Exception:  # a parser bug must not stop the other files of a batch
         log.exception("import of %s failed", path)
-        return ImportOutcome(path=path, status="error", error="读取文件时发生内部错误，请将该文件发给系统管理员。")
+        return ImportOutcome(
+            path=path, status="error", error="读取文件时发生内部错误，请将该文件发给系统管理员。"
+        )
 
     outcome = ImportOutcome(
         path=path,
@@ -99,12 +107,15 @@ def corpus_import_file(*, filename: str, data: bytes, user=None, display_path: s
         chars=count_chars(loaded.text),
         encoding=loaded.encoding,
         removed_lines=list(loaded.removed_lines),
-        parts=[{"role": s["role"], "heading": s["heading"], "chars": s["chars"]} for s in _segments_summary(parsed)],
+        parts=[
+            {"role": s["role"], "heading": s["heading"], "chars": s["chars"]}
+            for s in _segments_summary(parsed)
+        ],
     )
     digest = normalised_hash(loaded.text)
-    existing = CorpusDocument.objects.filter(sha256=digest).only("id").first()
+    existing = CorpusDocument.objects.filter(sha256=digest).order_by().values_list("pk", flat=True)[:1]
     if existing:
-        outcome.status, outcome.id = "duplicate", existing.id
+        outcome.status, outcome.id = "duplicate", existing[0]
         return outcome
     try:
         with transaction.atomic():
@@ -133,10 +144,12 @@ def corpus_import_files(*, files: list[tuple[str, bytes, str]], user=None) -> li
     """Import (filename, data, display path) triples, then index the new documents for 查重 in one go."""
     from speechdraft.checks.index import index_documents_added
 
-    outcomes = [corpus_import_file(filename=name, data=data, user=user, display_path=shown)
-                for name, data, shown in files]
+    outcomes = [
+        corpus_import_file(filename=name, data=data, user=user, display_path=shown)
+        for name, data, shown in files
+    ]
     imported = [o.id for o in outcomes if o.status == "imported"]
-    reference = CorpusDocument.objects.reference().filter(pk__in=imported).values_list("pk", "text")
+    reference = CorpusDocument.objects.indexed().filter(pk__in=imported).values_list("pk", "text")
     index_documents_added(list(reference))
     return outcomes
 
@@ -147,7 +160,9 @@ def iter_corpus_paths(paths: list[str]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+            found.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
         else:
             found.append(p)
     return found
@@ -159,11 +174,15 @@ def corpus_import_paths(*, paths: list[str], user=None) -> list[ImportOutcome]:
         try:
             readable.append((p.name, p.read_bytes(), str(p)))
         except OSError as exc:
-            unreadable.append(ImportOutcome(path=str(p), status="error", error=f"无法读取文件：{exc.strerror or exc}"))
+            unreadable.append(
+                ImportOutcome(path=str(p), status="error", error=f"无法读取文件：{exc.strerror or exc}")
+            )
     return unreadable + corpus_import_files(files=readable, user=user)
 
 
-def blocks_cut_from_document(*, document: CorpusDocument, parsed: ParsedSpeech | None = None, user=None) -> list[Block]:
+def blocks_cut_from_document(
+    *, document: CorpusDocument, parsed: ParsedSpeech | None = None, user=None
+) -> list[Block]:
     """Reusable blocks from a corpus document: opening, each part, stand-alone sub-points, closing.
 
     Offsets point into the stored document text so that a block always shows where it came from.
@@ -196,8 +215,14 @@ def blocks_cut_from_document(*, document: CorpusDocument, parsed: ParsedSpeech |
             add(f"结尾：{document.title}", seg.text, Role.CLOSING, "结尾", seg.start, seg.end)
     for part in parsed.parts:
         category = suggest_category_name(part.heading)
-        add(_strip_marker(part.heading, part.marker), parsed.text[part.start : part.end], Role.PART, category,
-            part.start, part.end)
+        add(
+            _strip_marker(part.heading, part.marker),
+            parsed.text[part.start : part.end],
+            Role.PART,
+            category,
+            part.start,
+            part.end,
+        )
         for sp in part.subpoints:
             text = parsed.text[sp.start : sp.end]
             # A sub-point worth reusing on its own says something beyond its lead sentence.
@@ -208,5 +233,5 @@ def blocks_cut_from_document(*, document: CorpusDocument, parsed: ParsedSpeech |
 
 
 def _strip_marker(sentence: str, marker: str) -> str:
-    text = sentence[len(marker):] if marker and sentence.startswith(marker) else sentence
+    text = sentence[len(marker) :] if marker and sentence.startswith(marker) else sentence
     return text.strip().rstrip("。；，：！") or sentence

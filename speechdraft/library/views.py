@@ -14,7 +14,9 @@ ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "
 
 
 def document_list(request):
-    documents = CorpusDocument.objects.select_related("imported_by").defer("text").annotate(n_blocks=Count("blocks"))
+    documents = (
+        CorpusDocument.objects.select_related("imported_by").defer("text").annotate(n_blocks=Count("blocks"))
+    )
     q = request.GET.get("q", "").strip()
     if q:
         documents = documents.filter(title__icontains=q)
@@ -25,12 +27,22 @@ def document_list(request):
 def document_detail(request, pk):
     document = get_object_or_404(CorpusDocument, pk=pk)
     segments = [
-        {**seg, "label": ROLE_LABELS.get(seg["role"], seg["role"]), "text": document.text[seg["start"] : seg["end"]]}
+        {
+            **seg,
+            "label": ROLE_LABELS.get(seg["role"], seg["role"]),
+            "text": document.text[seg["start"] : seg["end"]],
+        }
         for seg in document.segments
     ]
-    return render(request, "library/document_detail.html", {
-        "document": document, "segments": segments, "blocks": document.blocks.select_related("category"),
-    })
+    return render(
+        request,
+        "library/document_detail.html",
+        {
+            "document": document,
+            "segments": segments,
+            "blocks": document.blocks.select_related("category"),
+        },
+    )
 
 
 @manager_required
@@ -84,7 +96,9 @@ def _terms(form) -> list[str]:
 
 
 def block_detail(request, pk):
-    block = get_object_or_404(Block.objects.select_related("category", "source_document", "created_by"), pk=pk)
+    block = get_object_or_404(
+        Block.objects.select_related("category", "source_document", "created_by"), pk=pk
+    )
     source = block.source_document
     context = {"material": block}
     if source is not None and block.source_start is not None:
@@ -102,8 +116,11 @@ def block_edit(request, pk=None):
     if block is not None and not is_manager(request.user):
         # The shared library is curated by 管理员; everyone else adds, never rewrites others' blocks.
         return redirect(block)
-    form = BlockForm(request.POST or None, instance=block,
-                     initial={"tag_names": " ".join(block.tags.values_list("name", flat=True))} if block else None)
+    form = BlockForm(
+        request.POST or None,
+        instance=block,
+        initial={"tag_names": " ".join(block.tags.values_list("name", flat=True))} if block else None,
+    )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         if block is None:
@@ -122,4 +139,3 @@ def block_delete(request, pk):
     block.delete()
     messages.success(request, f"已删除素材“{block.title}”。")
     return redirect("library:blocks")
-

@@ -19,7 +19,9 @@ def test_imported_documents_are_in_the_index():
 
 
 def test_rebuild_index_command_reports_documents_and_is_skipped_when_present():
-    corpus_import_files(files=[("000.txt", SEED_000.read_bytes(), "000.txt"), ("004.txt", SEED_004.read_bytes(), "004.txt")])
+    corpus_import_files(
+        files=[("000.txt", SEED_000.read_bytes(), "000.txt"), ("004.txt", SEED_004.read_bytes(), "004.txt")]
+    )
     out = StringIO()
     call_command("rebuild_index", "--format", "json", stdout=out)
     figures = json.loads(out.getvalue())
@@ -30,10 +32,35 @@ def test_rebuild_index_command_reports_documents_and_is_skipped_when_present():
     assert quiet.getvalue() == ""
 
 
-def test_documents_not_for_reference_stay_out_of_the_index():
+def test_documents_neither_reference_nor_boilerplate_stay_out_of_the_index():
     from speechdraft.library.models import CorpusDocument
 
     (outcome,) = corpus_import_files(files=[("004.txt", SEED_004.read_bytes(), "004.txt")])
     CorpusDocument.objects.filter(pk=outcome.id).update(is_reference=False)
     call_command("rebuild_index", stdout=StringIO())
+    assert outcome.id not in current_index()
+
+
+def test_admin_toggling_reference_and_deleting_keeps_the_index_in_step(client, manager):
+    from django.urls import reverse
+
+    from speechdraft.library.models import CorpusDocument
+
+    (outcome,) = corpus_import_files(files=[("004.txt", SEED_004.read_bytes(), "004.txt")])
+    client.force_login(manager)
+    url = reverse("admin:library_corpusdocument_change", args=[outcome.id])
+    doc = CorpusDocument.objects.get(pk=outcome.id)
+    response = client.post(
+        url,
+        {"title": doc.title, "text": doc.text, "source_filename": doc.source_filename, "is_boilerplate": ""},
+    )
+    assert response.status_code == 302
+    assert outcome.id not in current_index()
+    response = client.post(
+        url,
+        {"title": doc.title, "text": doc.text, "source_filename": doc.source_filename, "is_reference": "on"},
+    )
+    assert outcome.id in current_index()
+    client.post(reverse("admin:library_corpusdocument_delete", args=[outcome.id]), {"post": "yes"})
+    assert not CorpusDocument.objects.exists()
     assert outcome.id not in current_index()

@@ -6,5 +6,4 @@ def _no_static_index(settings):
     # Every test client builds its own middleware, and WhiteNoise with finders then indexes the static
     # files. Drafting's view tests fetch none, so they skip that work.
     settings.WHITENOISE_USE_FINDERS = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STATIC_ROOT = None

@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from speechdraft.library.models import CorpusDocument
@@ -10,7 +10,9 @@ from tests.conftest import SEED_004, make_block, make_document
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["library:documents", "library:templates", "library:blocks", "library:import"])
+@pytest.mark.parametrize(
+    "name", ["library:documents", "library:templates", "library:blocks", "library:import"]
+)
 def test_anonymous_is_sent_to_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -45,7 +47,8 @@ def test_import_posts_several_files_and_lists_each_result(client, manager):
 def test_import_htmx_request_gets_only_the_result_rows(client, manager):
     client.force_login(manager)
     response = client.post(
-        reverse("library:import"), {"files": [SimpleUploadedFile("a.txt", "各位代表：\n正文一段。".encode())]},
+        reverse("library:import"),
+        {"files": [SimpleUploadedFile("a.txt", "各位代表：\n正文一段。".encode())]},
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()
@@ -109,9 +112,15 @@ def test_block_view_shows_its_source_passage(client, drafter, defaults):
 
 def test_drafter_may_add_a_block_but_not_edit_others(client, drafter):
     client.force_login(drafter)
-    response = client.post(reverse("library:block_new"), {
-        "title": "我的素材", "role": "part", "body": "要加强学习。", "tag_names": "学习，履职",
-    })
+    response = client.post(
+        reverse("library:block_new"),
+        {
+            "title": "我的素材",
+            "role": "part",
+            "body": "要加强学习。",
+            "tag_names": "学习，履职",
+        },
+    )
     from speechdraft.library.models import Block
 
     block = Block.objects.get(title="我的素材")
@@ -119,7 +128,12 @@ def test_drafter_may_add_a_block_but_not_edit_others(client, drafter):
     assert block.created_by == drafter
     assert sorted(block.tags.values_list("name", flat=True)) == ["学习", "履职"]
     other = make_block()
-    assert client.post(reverse("library:block_edit", args=[other.pk]), {"title": "x", "role": "part", "body": "y"}).status_code == 302
+    assert (
+        client.post(
+            reverse("library:block_edit", args=[other.pk]), {"title": "x", "role": "part", "body": "y"}
+        ).status_code
+        == 302
+    )
     other.refresh_from_db()
     assert other.title == "依法履职"
     assert client.post(reverse("library:block_delete", args=[other.pk])).status_code == 403

@@ -6,51 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('drafting', '0001_initial'),
+        ("drafting", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SimilaritySettings',
+            name="SimilaritySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_span_chars', models.PositiveIntegerField(default=13, verbose_name='最小重复片段字数')),
-                ('count_quotes', models.BooleanField(default=True, verbose_name='引用计入总文字复制比')),
-                ('count_common', models.BooleanField(default=False, verbose_name='常见表述计入复制比')),
-                ('common_doc_threshold', models.PositiveIntegerField(default=5, verbose_name='常见表述：出现于至少多少篇语料')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("min_span_chars", models.PositiveIntegerField(default=13, verbose_name="最小重复片段字数")),
+                ("count_quotes", models.BooleanField(default=True, verbose_name="引用计入总文字复制比")),
+                ("count_common", models.BooleanField(default=False, verbose_name="常见表述计入复制比")),
+                (
+                    "common_doc_threshold",
+                    models.PositiveIntegerField(default=5, verbose_name="常见表述：出现于至少多少篇语料"),
+                ),
             ],
             options={
-                'verbose_name': '查重设置',
-                'verbose_name_plural': '查重设置',
-                'constraints': [models.CheckConstraint(condition=models.Q(('min_span_chars__gte', 5)), name='similaritysettings_min_span')],
+                "verbose_name": "查重设置",
+                "verbose_name_plural": "查重设置",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("min_span_chars__gte", 5)), name="similaritysettings_min_span"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SimilarityReport',
+            name="SimilarityReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='查重文本')),
-                ('check_settings', models.JSONField(default=dict, verbose_name='设置')),
-                ('total_chars', models.PositiveIntegerField(verbose_name='总字数')),
-                ('copied_chars', models.PositiveIntegerField(verbose_name='重复字数')),
-                ('copy_ratio', models.FloatField(verbose_name='总文字复制比')),
-                ('copy_ratio_excluding_quotes', models.FloatField(verbose_name='去除引用复制比')),
-                ('result', models.JSONField(verbose_name='结果')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='检测时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='检测人')),
-                ('revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='drafting.revision', verbose_name='版本')),
-                ('speech', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='similarity_reports', to='drafting.speech', verbose_name='讲话稿')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="查重文本")),
+                ("check_settings", models.JSONField(default=dict, verbose_name="设置")),
+                ("total_chars", models.PositiveIntegerField(verbose_name="总字数")),
+                ("copied_chars", models.PositiveIntegerField(verbose_name="重复字数")),
+                ("copy_ratio", models.FloatField(verbose_name="总文字复制比")),
+                ("copy_ratio_excluding_quotes", models.FloatField(verbose_name="去除引用复制比")),
+                ("result", models.JSONField(verbose_name="结果")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="检测时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="检测人",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="drafting.revision",
+                        verbose_name="版本",
+                    ),
+                ),
+                (
+                    "speech",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="similarity_reports",
+                        to="drafting.speech",
+                        verbose_name="讲话稿",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '查重报告',
-                'verbose_name_plural': '查重报告',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('copy_ratio__gte', 0), ('copy_ratio__lte', 1)), name='similarityreport_ratio_range')],
+                "verbose_name": "查重报告",
+                "verbose_name_plural": "查重报告",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("copy_ratio__gte", 0), ("copy_ratio__lte", 1)),
+                        name="similarityreport_ratio_range",
+                    )
+                ],
             },
         ),
     ]

@@ -7,109 +7,233 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('library', '0001_initial'),
+        ("library", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Speech',
+            name="Speech",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('occasion', models.CharField(blank=True, max_length=200, verbose_name='会议名称')),
-                ('speaker', models.CharField(blank=True, max_length=80, verbose_name='讲话人')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='日期')),
-                ('place', models.CharField(blank=True, max_length=120, verbose_name='地点')),
-                ('numbering', models.CharField(choices=[('yi', '一、二、三、'), ('di', '第一、第二、第三、')], default='yi', max_length=4, verbose_name='部分编号')),
-                ('run_in_headings', models.BooleanField(default=True, verbose_name='标题与正文同段')),
-                ('placeholder_values', models.JSONField(blank=True, default=dict, verbose_name='占位符取值')),
-                ('status', models.CharField(choices=[('draft', '起草中'), ('review', '送审稿'), ('final', '定稿')], default='draft', max_length=10, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='最后修改')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True, verbose_name='删除时间')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speeches', to=settings.AUTH_USER_MODEL, verbose_name='起草人')),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='library.speechtemplate', verbose_name='模板')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("occasion", models.CharField(blank=True, max_length=200, verbose_name="会议名称")),
+                ("speaker", models.CharField(blank=True, max_length=80, verbose_name="讲话人")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="日期")),
+                ("place", models.CharField(blank=True, max_length=120, verbose_name="地点")),
+                (
+                    "numbering",
+                    models.CharField(
+                        choices=[("yi", "一、二、三、"), ("di", "第一、第二、第三、")],
+                        default="yi",
+                        max_length=4,
+                        verbose_name="部分编号",
+                    ),
+                ),
+                ("run_in_headings", models.BooleanField(default=True, verbose_name="标题与正文同段")),
+                ("placeholder_values", models.JSONField(blank=True, default=dict, verbose_name="占位符取值")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "起草中"), ("review", "送审稿"), ("final", "定稿")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="最后修改"),
+                ),
+                ("deleted_at", models.DateTimeField(blank=True, null=True, verbose_name="删除时间")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="speeches",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="起草人",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="library.speechtemplate",
+                        verbose_name="模板",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '讲话稿',
-                'verbose_name_plural': '讲话稿',
-                'ordering': ['-updated_at', '-id'],
+                "verbose_name": "讲话稿",
+                "verbose_name_plural": "讲话稿",
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='版本号')),
-                ('snapshot', models.JSONField(verbose_name='快照')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='保存时间')),
-                ('name', models.CharField(blank=True, max_length=60, verbose_name='版本名称')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('chars', models.PositiveIntegerField(default=0, verbose_name='字数')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='作者')),
-                ('speech', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='drafting.speech', verbose_name='讲话稿')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="版本号")),
+                ("snapshot", models.JSONField(verbose_name="快照")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="保存时间"),
+                ),
+                ("name", models.CharField(blank=True, max_length=60, verbose_name="版本名称")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("chars", models.PositiveIntegerField(default=0, verbose_name="字数")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="作者",
+                    ),
+                ),
+                (
+                    "speech",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="drafting.speech",
+                        verbose_name="讲话稿",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '历史版本',
-                'verbose_name_plural': '历史版本',
-                'ordering': ['speech', '-number'],
+                "verbose_name": "历史版本",
+                "verbose_name_plural": "历史版本",
+                "ordering": ["speech", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='SpeechSection',
+            name="SpeechSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(verbose_name='顺序')),
-                ('role', models.CharField(choices=[('salutation', '称呼'), ('opening', '开场'), ('part', '主体'), ('closing', '结尾')], default='part', max_length=12, verbose_name='位置')),
-                ('heading', models.CharField(blank=True, max_length=300, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('guidance', models.TextField(blank=True, verbose_name='写作提示')),
-                ('source_block', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='library.block', verbose_name='来源素材')),
-                ('speech', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='drafting.speech', verbose_name='讲话稿')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(verbose_name="顺序")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("salutation", "称呼"),
+                            ("opening", "开场"),
+                            ("part", "主体"),
+                            ("closing", "结尾"),
+                        ],
+                        default="part",
+                        max_length=12,
+                        verbose_name="位置",
+                    ),
+                ),
+                ("heading", models.CharField(blank=True, max_length=300, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
+                ("guidance", models.TextField(blank=True, verbose_name="写作提示")),
+                (
+                    "source_block",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="library.block",
+                        verbose_name="来源素材",
+                    ),
+                ),
+                (
+                    "speech",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="drafting.speech",
+                        verbose_name="讲话稿",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '讲话稿段落',
-                'verbose_name_plural': '讲话稿段落',
-                'ordering': ['speech', 'order', 'id'],
+                "verbose_name": "讲话稿段落",
+                "verbose_name_plural": "讲话稿段落",
+                "ordering": ["speech", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SpeechShare',
+            name="SpeechShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('can_edit', models.BooleanField(default=False, verbose_name='可编辑')),
-                ('speech', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='drafting.speech', verbose_name='讲话稿')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shared_speeches', to=settings.AUTH_USER_MODEL, verbose_name='同事')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("can_edit", models.BooleanField(default=False, verbose_name="可编辑")),
+                (
+                    "speech",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="drafting.speech",
+                        verbose_name="讲话稿",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shared_speeches",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="同事",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '共享',
-                'verbose_name_plural': '共享',
+                "verbose_name": "共享",
+                "verbose_name_plural": "共享",
             },
         ),
         migrations.AddIndex(
-            model_name='speech',
-            index=models.Index(fields=['owner', 'deleted_at', '-updated_at'], name='speech_owner_recent'),
+            model_name="speech",
+            index=models.Index(fields=["owner", "deleted_at", "-updated_at"], name="speech_owner_recent"),
         ),
         migrations.AddConstraint(
-            model_name='speech',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='speech_version_positive'),
+            model_name="speech",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="speech_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.UniqueConstraint(fields=('speech', 'number'), name='revision_unique_number'),
+            model_name="revision",
+            constraint=models.UniqueConstraint(fields=("speech", "number"), name="revision_unique_number"),
         ),
         migrations.AddIndex(
-            model_name='speechsection',
-            index=models.Index(fields=['speech', 'order'], name='section_speech_order'),
+            model_name="speechsection",
+            index=models.Index(fields=["speech", "order"], name="section_speech_order"),
         ),
         migrations.AddConstraint(
-            model_name='speechshare',
-            constraint=models.UniqueConstraint(fields=('speech', 'user'), name='speechshare_unique_user'),
+            model_name="speechshare",
+            constraint=models.UniqueConstraint(fields=("speech", "user"), name="speechshare_unique_user"),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,124 +14,279 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='名称')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="名称")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '素材分类',
-                'verbose_name_plural': '素材分类',
-                'ordering': ['order', 'name'],
+                "verbose_name": "素材分类",
+                "verbose_name_plural": "素材分类",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="名称")),
             ],
             options={
-                'verbose_name': '标签',
-                'verbose_name_plural': '标签',
-                'ordering': ['name'],
+                "verbose_name": "标签",
+                "verbose_name_plural": "标签",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CorpusDocument',
+            name="CorpusDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('text', models.TextField(verbose_name='正文')),
-                ('source_filename', models.CharField(blank=True, max_length=255, verbose_name='来源文件')),
-                ('encoding', models.CharField(blank=True, max_length=20, verbose_name='识别编码')),
-                ('sha256', models.CharField(max_length=64, verbose_name='规范化文本哈希')),
-                ('chars', models.PositiveIntegerField(default=0, verbose_name='字数')),
-                ('removed_lines', models.JSONField(blank=True, default=list, verbose_name='清除的干扰行')),
-                ('segments', models.JSONField(blank=True, default=list, verbose_name='结构')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('is_reference', models.BooleanField(default=True, verbose_name='参与查重')),
-                ('is_boilerplate', models.BooleanField(default=False, verbose_name='通用表述（不计入复制比）')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("text", models.TextField(verbose_name="正文")),
+                ("source_filename", models.CharField(blank=True, max_length=255, verbose_name="来源文件")),
+                ("encoding", models.CharField(blank=True, max_length=20, verbose_name="识别编码")),
+                ("sha256", models.CharField(max_length=64, verbose_name="规范化文本哈希")),
+                ("chars", models.PositiveIntegerField(default=0, verbose_name="字数")),
+                ("removed_lines", models.JSONField(blank=True, default=list, verbose_name="清除的干扰行")),
+                ("segments", models.JSONField(blank=True, default=list, verbose_name="结构")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                ("is_reference", models.BooleanField(default=True, verbose_name="参与查重")),
+                (
+                    "is_boilerplate",
+                    models.BooleanField(default=False, verbose_name="通用表述（不计入复制比）"),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '语料文档',
-                'verbose_name_plural': '语料文档',
-                'ordering': ['-imported_at', '-id'],
+                "verbose_name": "语料文档",
+                "verbose_name_plural": "语料文档",
+                "ordering": ["-imported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SpeechTemplate',
+            name="SpeechTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='名称')),
-                ('kind', models.CharField(max_length=40, verbose_name='讲话类别')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('numbering', models.CharField(choices=[('yi', '一、二、三、'), ('di', '第一、第二、第三、')], default='yi', max_length=4, verbose_name='部分编号')),
-                ('run_in_headings', models.BooleanField(default=True, verbose_name='标题与正文同段')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('source_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='library.corpusdocument', verbose_name='来源语料')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="名称")),
+                ("kind", models.CharField(max_length=40, verbose_name="讲话类别")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "numbering",
+                    models.CharField(
+                        choices=[("yi", "一、二、三、"), ("di", "第一、第二、第三、")],
+                        default="yi",
+                        max_length=4,
+                        verbose_name="部分编号",
+                    ),
+                ),
+                ("run_in_headings", models.BooleanField(default=True, verbose_name="标题与正文同段")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "source_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="library.corpusdocument",
+                        verbose_name="来源语料",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '讲话模板',
-                'verbose_name_plural': '讲话模板',
-                'ordering': ['name'],
+                "verbose_name": "讲话模板",
+                "verbose_name_plural": "讲话模板",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Block',
+            name="Block",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('role', models.CharField(choices=[('salutation', '称呼'), ('opening', '开场'), ('part', '主体'), ('closing', '结尾')], default='part', max_length=12, verbose_name='位置')),
-                ('source_start', models.PositiveIntegerField(blank=True, null=True, verbose_name='来源起始位置')),
-                ('source_end', models.PositiveIntegerField(blank=True, null=True, verbose_name='来源结束位置')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('usage_count', models.PositiveIntegerField(default=0, verbose_name='使用次数')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='library.category', verbose_name='分类')),
-                ('source_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='blocks', to='library.corpusdocument', verbose_name='来源语料')),
-                ('tags', models.ManyToManyField(blank=True, to='library.tag', verbose_name='标签')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="正文")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("salutation", "称呼"),
+                            ("opening", "开场"),
+                            ("part", "主体"),
+                            ("closing", "结尾"),
+                        ],
+                        default="part",
+                        max_length=12,
+                        verbose_name="位置",
+                    ),
+                ),
+                (
+                    "source_start",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="来源起始位置"),
+                ),
+                (
+                    "source_end",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="来源结束位置"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("usage_count", models.PositiveIntegerField(default=0, verbose_name="使用次数")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="library.category",
+                        verbose_name="分类",
+                    ),
+                ),
+                (
+                    "source_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="blocks",
+                        to="library.corpusdocument",
+                        verbose_name="来源语料",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, to="library.tag", verbose_name="标签")),
             ],
             options={
-                'verbose_name': '段落素材',
-                'verbose_name_plural': '段落素材',
-                'ordering': ['category__order', 'id'],
+                "verbose_name": "段落素材",
+                "verbose_name_plural": "段落素材",
+                "ordering": ["category__order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateSlot',
+            name="TemplateSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(verbose_name='顺序')),
-                ('role', models.CharField(choices=[('salutation', '称呼'), ('opening', '开场'), ('part', '主体'), ('closing', '结尾')], max_length=12, verbose_name='位置')),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('guidance', models.TextField(blank=True, verbose_name='写作提示')),
-                ('default_text', models.TextField(blank=True, verbose_name='默认文字')),
-                ('suggested_block', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='library.block', verbose_name='建议素材')),
-                ('suggested_category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='library.category', verbose_name='建议分类')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='library.speechtemplate', verbose_name='模板')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(verbose_name="顺序")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("salutation", "称呼"),
+                            ("opening", "开场"),
+                            ("part", "主体"),
+                            ("closing", "结尾"),
+                        ],
+                        max_length=12,
+                        verbose_name="位置",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                ("guidance", models.TextField(blank=True, verbose_name="写作提示")),
+                ("default_text", models.TextField(blank=True, verbose_name="默认文字")),
+                (
+                    "suggested_block",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="library.block",
+                        verbose_name="建议素材",
+                    ),
+                ),
+                (
+                    "suggested_category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="library.category",
+                        verbose_name="建议分类",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="library.speechtemplate",
+                        verbose_name="模板",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '模板栏目',
-                'verbose_name_plural': '模板栏目',
-                'ordering': ['template', 'order'],
+                "verbose_name": "模板栏目",
+                "verbose_name_plural": "模板栏目",
+                "ordering": ["template", "order"],
             },
         ),
         migrations.AddConstraint(
-            model_name='corpusdocument',
-            constraint=models.UniqueConstraint(fields=('sha256',), name='corpusdocument_unique_sha256'),
+            model_name="corpusdocument",
+            constraint=models.UniqueConstraint(fields=("sha256",), name="corpusdocument_unique_sha256"),
         ),
         migrations.AddConstraint(
-            model_name='block',
-            constraint=models.CheckConstraint(condition=models.Q(('source_start__isnull', True), ('source_end__isnull', True), ('source_end__gte', models.F('source_start')), _connector='OR'), name='block_source_span_ordered'),
+            model_name="block",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("source_start__isnull", True),
+                    ("source_end__isnull", True),
+                    ("source_end__gte", models.F("source_start")),
+                    _connector="OR",
+                ),
+                name="block_source_span_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templateslot',
-            constraint=models.UniqueConstraint(fields=('template', 'order'), name='templateslot_unique_order'),
+            model_name="templateslot",
+            constraint=models.UniqueConstraint(
+                fields=("template", "order"), name="templateslot_unique_order"
+            ),
         ),
     ]

@@ -17,3 +17,11 @@ def percent(value) -> str:
         return f"{float(value) * 100:.1f}%"
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def index(sequence, position):
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None

@@ -20,7 +20,17 @@ class Command(BaseCommand):
         index = rebuild_index()
         elapsed = time.perf_counter() - started
         if format == "json":
-            self.stdout.write(json.dumps({"documents": len(index), "fingerprints": index.fingerprint_count,
-                                          "seconds": round(elapsed, 3), "directory": str(index_dir())}))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "documents": len(index),
+                        "fingerprints": index.fingerprint_count,
+                        "seconds": round(elapsed, 3),
+                        "directory": str(index_dir()),
+                    }
+                )
+            )
         else:
-            self.stdout.write(f"查重索引已重建：{len(index)} 篇语料，{index.fingerprint_count} 个指纹，用时 {elapsed:.1f} 秒。")
+            self.stdout.write(
+                f"查重索引已重建：{len(index)} 篇语料，{index.fingerprint_count} 个指纹，用时 {elapsed:.1f} 秒。"
+            )

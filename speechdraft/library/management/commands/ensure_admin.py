@@ -24,7 +24,7 @@ class Command(BaseCommand):
         user.groups.add(group)
         self.stdout.write("=" * 60)
         self.stdout.write("已创建第一个管理员账号（只显示这一次，请登录后修改密码）：")
-        self.stdout.write(f"  地址：http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write("  地址：http://127.0.0.1:8000/accounts/login/")
         self.stdout.write(f"  用户名：{username}")
         self.stdout.write(f"  密码：{password}")
         self.stdout.write("=" * 60)

@@ -1,0 +1,81 @@
+"""Turning a stored 查重 result into what the report pages show: marked-up text and side-by-side pairs."""
+
+from dataclasses import dataclass
+
+CONTEXT_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    kind: str  # "plain" | "copied" | "quoted" | "common"
+    match: int | None  # index into result["matches"]
+
+
+def _kind(match: dict) -> str:
+    if match["common"]:
+        return "common"
+    return "quoted" if match["quoted"] else "copied"
+
+
+def marked_paragraphs(text: str, matches: list[dict]) -> list[list[Piece]]:
+    """全文标明: the checked text cut into paragraphs and into plain and matched pieces."""
+    kinds: list[tuple[str, int | None]] = [("plain", None)] * len(text)
+    for i, m in enumerate(matches):
+        for pos in range(max(0, m["start"]), min(len(text), m["end"])):
+            kinds[pos] = (_kind(m), i)
+    paragraphs: list[list[Piece]] = [[]]
+    start = 0
+    for pos in range(1, len(text) + 1):
+        if pos == len(text) or text[pos] == "\n" or kinds[pos] != kinds[start] or text[start] == "\n":
+            chunk = text[start:pos]
+            if chunk == "\n":
+                paragraphs.append([])
+            elif chunk:
+                kind, match = kinds[start]
+                paragraphs[-1].append(Piece(chunk, kind, match))
+            start = pos
+    return [p for p in paragraphs if p]
+
+
+@dataclass(frozen=True)
+class Pair:
+    number: int
+    match: dict
+    draft_before: str
+    draft_text: str
+    draft_after: str
+    source_before: str
+    source_text: str
+    source_after: str
+
+
+def side_by_side(text: str, matches: list[dict], sources: dict[int, str]) -> list[Pair]:
+    """全文对照: each counted passage beside the passage of the source it was attributed to."""
+    pairs = []
+    for m in matches:
+        if m["common"]:
+            continue
+        source = sources.get(m["source_id"], "")
+        s0, s1 = m["source_start"], m["source_end"]
+        pairs.append(
+            Pair(
+                number=len(pairs) + 1,
+                match=m,
+                draft_before=text[max(0, m["start"] - CONTEXT_CHARS) : m["start"]],
+                draft_text=text[m["start"] : m["end"]],
+                draft_after=text[m["end"] : m["end"] + CONTEXT_CHARS],
+                source_before=source[max(0, s0 - CONTEXT_CHARS) : s0],
+                source_text=source[s0:s1],
+                source_after=source[s1 : s1 + CONTEXT_CHARS],
+            )
+        )
+    return pairs
+
+
+def section_for(offset: int, sections: list[dict]) -> int | None:
+    """The speech section holding a position of the checked text (for links back to the editor)."""
+    for s in sections:
+        if s["start"] <= offset < s["end"] or (s["start"] == s["end"] == offset):
+            return s["id"]
+    return None

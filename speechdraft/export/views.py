@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from speechdraft.drafting.services import get_speech_for
+
+from .forms import export_form
+from .http import docx_response
+from .preview import PreviewError, render_pdf
+from .services import speech_docx, unfilled_placeholders
+
+
+def export_page(request, speech_pk):
+    """Before the download: options, and the export guard listing placeholders nobody filled in."""
+    speech = get_speech_for(request.user, speech_pk)
+    form = export_form(request)
+    return render(
+        request,
+        "export/export.html",
+        {
+            "speech": speech,
+            "form": form,
+            "placeholders": unfilled_placeholders(speech),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def export_docx(request, speech_pk):
+    speech = get_speech_for(request.user, speech_pk)
+    form = export_form(request)
+    if not form.is_valid():
+        return render(
+            request, "export/export.html", {"speech": speech, "form": form, "placeholders": []}, status=400
+        )
+    data, filename = speech_docx(speech, form.options())
+    return docx_response(data, filename)
+
+
+def preview_page(request, speech_pk):
+    speech = get_speech_for(request.user, speech_pk)
+    return render(request, "export/preview.html", {"speech": speech, "query": request.GET.urlencode()})
+
+
+@xframe_options_sameorigin
+def preview_pdf(request, speech_pk):
+    speech = get_speech_for(request.user, speech_pk)
+    form = export_form(request)
+    if not form.is_valid():
+        return HttpResponse("导出选项无效。", status=400, content_type="text/plain; charset=utf-8")
+    data, filename = speech_docx(speech, form.options())
+    try:
+        pdf = render_pdf(
+            data, soffice=settings.SPEECHDRAFT_SOFFICE, timeout=settings.SPEECHDRAFT_PREVIEW_TIMEOUT
+        )
+    except PreviewError as exc:
+        return render(
+            request, "export/preview_error.html", {"speech": speech, "message": str(exc)}, status=503
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    return response

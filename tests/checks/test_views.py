@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+
+from speechdraft.checks.models import SimilarityReport
+from speechdraft.library.services import corpus_import_files
+from tests.conftest import SEED_004
+from tests.drafting.factories import make_sections, make_speech, share
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(db):
+    (outcome,) = corpus_import_files(files=[("004.txt", SEED_004.read_bytes(), "004.txt")])
+    return outcome.id
+
+
+def copied_speech(owner):
+    """A speech whose second part is seed 004's second part, word for word."""
+    part = next(line for line in SEED_004.read_text(encoding="utf-8").splitlines() if line.startswith("二、"))
+    heading, body = part[2:].split("。", 1)
+    sections = make_sections()
+    sections[3] = {"role": "part", "heading": heading + "。", "body": body}
+    return make_speech(owner, sections=sections)
+
+
+def test_running_a_check_stores_a_report_for_the_latest_revision(client, drafter, corpus):
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    response = client.post(reverse("checks:run", args=[speech.pk]))
+    report = SimilarityReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
+    assert report.revision == speech.revisions.order_by("-number").first()
+    assert report.copy_ratio > 0.3
+    assert report.result["max_single_source"]["source_id"] == corpus
+
+
+def test_report_page_shows_figures_marked_text_and_sources(client, drafter, corpus):
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    client.post(reverse("checks:run", args=[speech.pk]))
+    report = SimilarityReport.objects.get()
+    html = client.get(report.get_absolute_url()).content.decode()
+    for label in (
+        "总文字复制比",
+        "去除引用复制比",
+        "单篇最大文字复制比",
+        "重复字数 / 总字数",
+        "疑似段落数 / 段落数",
+        "全文标明",
+        "全文对照",
+    ):
+        assert label in html
+    assert 'class="sd-mark-copied"' in html
+    assert "来源：《在全区人大代表培训班上的讲话》" in html
+    assert "在编辑器中定位" in html and "#sec-" in html
+
+
+def test_the_next_check_shows_the_change(client, drafter, corpus):
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    client.post(reverse("checks:run", args=[speech.pk]))
+    section = speech.sections.filter(role="part").order_by("order")[1]
+    section.body = "结合我区实际，今年要重点抓好代表建议办理，让每一件建议都有回音、有落实。"
+    section.save()
+    client.post(reverse("checks:run", args=[speech.pk]))
+    first, second = SimilarityReport.objects.order_by("pk")
+    assert second.copy_ratio < first.copy_ratio
+    html = client.get(second.get_absolute_url()).content.decode()
+    assert "上次" in html and "本次" in html
+
+
+def test_report_exports_to_docx(client, drafter, corpus):
+    from io import BytesIO
+
+    from docx import Document
+
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    client.post(reverse("checks:run", args=[speech.pk]))
+    report = SimilarityReport.objects.get()
+    response = client.get(reverse("checks:report_docx", args=[report.pk]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
+    assert "文本复制检测报告单" in text and "全文标明" in text
+
+
+def test_checking_an_empty_speech_is_not_an_error(client, drafter, corpus):
+    speech = make_speech(drafter, title="空白讲话稿", sections=[{"role": "opening", "body": ""}])
+    client.force_login(drafter)
+    response = client.post(reverse("checks:run", args=[speech.pk]), follow=True)
+    assert response.status_code == 200
+    assert SimilarityReport.objects.get().copy_ratio == 0
+
+
+def test_other_users_speech_and_report_are_404(client, drafter, colleague, corpus):
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    client.post(reverse("checks:run", args=[speech.pk]))
+    report = SimilarityReport.objects.get()
+    client.force_login(colleague)
+    assert client.post(reverse("checks:run", args=[speech.pk])).status_code == 404
+    assert client.get(report.get_absolute_url()).status_code == 404
+    assert client.get(reverse("checks:report_docx", args=[report.pk])).status_code == 404
+    assert client.get(reverse("checks:latest", args=[speech.pk])).status_code == 404
+
+
+def test_a_read_only_share_may_read_reports(client, drafter, colleague, corpus):
+    speech = copied_speech(drafter)
+    share(speech, colleague)
+    client.force_login(drafter)
+    client.post(reverse("checks:run", args=[speech.pk]))
+    client.force_login(colleague)
+    assert client.get(reverse("checks:latest", args=[speech.pk]), follow=True).status_code == 200
+
+
+def test_anonymous_is_sent_to_login(client, drafter, corpus):
+    speech = copied_speech(drafter)
+    response = client.post(reverse("checks:run", args=[speech.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_htmx_run_redirects_the_client(client, drafter, corpus):
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    response = client.post(reverse("checks:run", args=[speech.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == SimilarityReport.objects.get().get_absolute_url()
+
+
+def test_get_on_run_is_not_allowed(client, drafter, corpus):
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    assert client.get(reverse("checks:run", args=[speech.pk])).status_code == 405
+
+
+def test_latest_without_a_report_offers_to_check(client, drafter, corpus):
+    speech = copied_speech(drafter)
+    client.force_login(drafter)
+    html = client.get(reverse("checks:latest", args=[speech.pk])).content.decode()
+    assert "还没有查过重" in html
