@@ -14,12 +14,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.common import load_average, machine, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "bench" / "editor.md"
@@ -131,30 +133,6 @@ def timed(client, method: str, url: str, data_for, runs: int, warmup: int = 5, *
     return samples, cpu, queries, len(response.content)
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def machine() -> str:
-    import django
-
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import sqlite3
-
-    return (
-        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; Django {django.get_version()}; "
-        f"SQLite {sqlite3.sqlite_version}; {platform.platform()}"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
@@ -167,7 +145,7 @@ def main() -> int:
     if args.requests < 30:
         parser.error("至少需要 30 次请求才能给出可信的 p95。")
 
-    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    load = load_average()
     with tempfile.TemporaryDirectory(prefix="speechdraft-bench-") as tmp:
         setup_django(Path(tmp))
         from django.contrib.auth.models import User
@@ -239,7 +217,7 @@ def main() -> int:
         "",
         f"Command: `{command}`  ",
         f"Run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}  ",
-        f"Machine: {machine()}  ",
+        f"Machine: {machine('Django') + f'; SQLite {sqlite3.sqlite_version}'}  ",
         f"Load average at start (1/5/15 min): {load}; other work on the machine inflates the figures.",
         "",
         f"Input: one speech of {len(sections)} sections and {chars} printed characters (parts built from the "

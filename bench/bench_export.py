@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.metadata
-import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
+from bench.common import load_average, machine, percentile
 from speechdraft.export.builder import (
     ExportDocument,
     ExportOptions,
@@ -83,24 +81,6 @@ def time_ms(fn, runs: int, warmup: int = 3) -> list[float]:
     return samples
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = ", ".join(f"{name} {importlib.metadata.version(name)}" for name in ("python-docx", "lxml"))
-    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {versions}; {platform.platform()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
@@ -110,7 +90,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    load = load_average()
     doc = speech_of(TARGET_CHARS)
     chars = char_count(doc)
     cases = {
@@ -177,7 +157,7 @@ def main() -> None:
         "",
         f"Command: `.venv/bin/python -m bench.bench_export --runs {args.runs} --preview-runs {args.preview_runs}`  ",
         f"Run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}  ",
-        f"Machine: {machine()}  ",
+        f"Machine: {machine('python-docx', 'lxml')}  ",
         f"Load average at start (1/5/15 min): {load}; other work on the machine inflates the figures.",
         "",
         f"Input: one speech of {chars} characters ({len(doc.parts)} parts built from the two seed speeches: "

@@ -14,25 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.common import load_average, machine
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.platform()}"
 
 
 def main() -> int:
@@ -75,13 +64,13 @@ def main() -> int:
     rebuild = time.perf_counter() - started
 
     rate = total_chars / elapsed
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    load = load_average()
     lines = [
         "# Corpus import benchmark",
         "",
         f"Command: `.venv/bin/python -m bench.bench_import --files {args.files}`  ",
         f"Run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}  ",
-        f"Machine: {_machine()}  ",
+        f"Machine: {machine('Django')}  ",
         f"Load average at start (1/5/15 min): {load}",
         "",
         f"Input: {args.files} genre-like speeches (bench/synthetic.py), {total_chars:,} characters, one "

@@ -37,6 +37,11 @@ def _isolated_var(tmp_path_factory, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def seed_004_part(marker: str = "二、") -> str:
+    """One run-in part of seed 004 as it stands in the file, e.g. the whole 二、认真履职… paragraph."""
+    return next(line for line in SEED_004.read_text(encoding="utf-8").splitlines() if line.startswith(marker))
+
+
 # ---- factories -------------------------------------------------------------------------------
 
 

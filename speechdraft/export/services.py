@@ -45,7 +45,9 @@ def unfilled_placeholders(speech, context_chars: int = 12) -> list[dict]:
             {
                 "text": ph.text,
                 "section_id": section_id,
-                "where": (section.heading or section.get_role_display()) if section else "标题或日期行",
+                "where": (section.heading.rstrip("。；，：！？") or section.get_role_display())
+                if section
+                else "标题或日期行",
                 "before": text[max(0, ph.start - context_chars) : ph.start],
                 "after": text[ph.end : ph.end + context_chars],
             }

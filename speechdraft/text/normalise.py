@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cleaning import simplify_char
+
 # Blocks whose characters may have a traditional form that OpenCC simplifies.
 _HANZI_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 _BMP = 0x10000
@@ -27,7 +29,7 @@ _tables_lock = threading.Lock()
 _tables: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def _map_char(ch: str, t2s) -> str:
+def _map_char(ch: str) -> str:
     """The normalised form of one countable character (one character out)."""
     # NFKC folds full-width Latin/digits and CJK compatibility ideographs to their plain forms; any
     # other NFKC expansion (ligatures, "①" → "1") is ignored so that one char always maps to one.
@@ -37,17 +39,12 @@ def _map_char(ch: str, t2s) -> str:
     lowered = ch.lower()
     if len(lowered) == 1:
         ch = lowered
-    if t2s is not None and any(lo <= ord(ch) < hi for lo, hi in _HANZI_BLOCKS):
-        simplified = t2s.convert(ch)
-        if len(simplified) == 1:
-            ch = simplified
+    if any(lo <= ord(ch) < hi for lo, hi in _HANZI_BLOCKS):
+        ch = simplify_char(ch)
     return ch
 
 
 def _build_tables() -> tuple[np.ndarray, np.ndarray]:
-    from opencc import OpenCC
-
-    t2s = OpenCC("t2s")
     keep = np.zeros(_BMP, dtype=bool)
     mapping = np.arange(_BMP, dtype=np.uint32)
     for cp in range(_BMP):
@@ -55,7 +52,7 @@ def _build_tables() -> tuple[np.ndarray, np.ndarray]:
         if unicodedata.category(ch)[0] not in "LN":
             continue
         keep[cp] = True
-        mapped = _map_char(ch, t2s)
+        mapped = _map_char(ch)
         if mapped != ch:
             mapping[cp] = ord(mapped)
     return keep, mapping

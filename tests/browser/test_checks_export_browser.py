@@ -6,21 +6,16 @@ from docx import Document
 from playwright.sync_api import expect
 
 from speechdraft.library.services import corpus_import_files
-from tests.conftest import SEED_004, browser_login
+from tests.conftest import SEED_004, browser_login, seed_004_part
 from tests.drafting.factories import make_sections, make_speech
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def seed_004_part_two() -> tuple[str, str]:
-    line = next(line for line in SEED_004.read_text(encoding="utf-8").splitlines() if line.startswith("二、"))
-    heading, body = line[2:].split("。", 1)
-    return heading + "。", body
-
-
 def test_check_from_the_editor_shows_ratio_marked_passage_and_source(page, drafter):
     corpus_import_files(files=[("004.txt", SEED_004.read_bytes(), "004.txt")])
-    heading, body = seed_004_part_two()
+    heading, body = seed_004_part()[2:].split("。", 1)
+    heading += "。"
     sections = make_sections()
     sections[3] = {"role": "part", "heading": heading, "body": body}
     speech = make_speech(drafter, title="在区人大代表履职培训会上的讲话", sections=sections)

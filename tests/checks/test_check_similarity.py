@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from speechdraft.library.services import corpus_import_files
-from tests.conftest import SEED_000, SEED_004
+from tests.conftest import SEED_000, SEED_004, seed_004_part
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,6 @@ def check(path, *extra) -> dict:
     return json.loads(out.getvalue())
 
 
-def seed_004_part_two() -> str:
-    return next(line for line in SEED_004.read_text(encoding="utf-8").splitlines() if line.startswith("二、"))
-
-
 def test_seed_000_against_a_corpus_of_seed_004_reports_a_low_ratio():
     import_seed(SEED_004)
     report = check(SEED_000)
@@ -53,7 +49,7 @@ def test_a_copied_part_is_reported_with_its_source_and_offsets_on_both_sides(tmp
 
     source_id = import_seed(SEED_004)
     source = CorpusDocument.objects.get(pk=source_id).text
-    part = seed_004_part_two()
+    part = seed_004_part()
     draft = (
         "今年我们区的代表工作有三个新特点，先简要说一说具体情况和打算。\n"
         + part
@@ -81,7 +77,7 @@ def test_a_copied_part_is_reported_with_its_source_and_offsets_on_both_sides(tmp
 
 def test_offsets_refer_to_the_file_as_decoded_even_with_noise_lines(tmp_path):
     import_seed(SEED_004)
-    part = seed_004_part_two()
+    part = seed_004_part()
     draft = "仅供学习 禁止外传\n\n\u3000\u3000" + part + "\n"
     path = tmp_path / "noisy.txt"
     path.write_text(draft, encoding="utf-8")
@@ -109,7 +105,7 @@ def test_a_200000_character_draft_is_checked(tmp_path):
     import_seed(SEED_004)
     text = (SEED_000.read_text(encoding="utf-8") + "\n") * 56
     path = tmp_path / "long.txt"
-    path.write_text(text + seed_004_part_two(), encoding="utf-8")
+    path.write_text(text + seed_004_part(), encoding="utf-8")
     report = check(path)
     assert report["total_chars"] > 150_000
     assert any(not m["common"] for m in report["matches"])
@@ -118,7 +114,7 @@ def test_a_200000_character_draft_is_checked(tmp_path):
 def test_exclude_quotes_lowers_the_ratio_when_quotes_are_copied(tmp_path):
     import_seed(SEED_004)
     # Inner quotation marks would close the outer quotation early; quoting is one level here.
-    part = seed_004_part_two().replace("“", "").replace("”", "")
+    part = seed_004_part().replace("“", "").replace("”", "")
     path = tmp_path / "q.txt"
     path.write_text("有一篇讲话说：“" + part + "”我们要认真学习。\n", encoding="utf-8")
     plain = check(path)
@@ -145,7 +141,7 @@ def test_wording_from_a_boilerplate_document_is_common_and_not_counted(tmp_path)
     CorpusDocument.objects.filter(pk=source_id).update(is_boilerplate=True, is_reference=False)
     call_command("rebuild_index", stdout=StringIO())
     path = tmp_path / "draft.txt"
-    path.write_text(seed_004_part_two(), encoding="utf-8")
+    path.write_text(seed_004_part(), encoding="utf-8")
     report = check(path)
     assert report["matches"] and all(m["common"] for m in report["matches"])
     assert report["copy_ratio"] == 0

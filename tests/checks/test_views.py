@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from speechdraft.checks.models import SimilarityReport
 from speechdraft.library.services import corpus_import_files
-from tests.conftest import SEED_004
+from tests.conftest import SEED_004, seed_004_part
 from tests.drafting.factories import make_sections, make_speech, share
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,7 @@ def corpus(db):
 
 def copied_speech(owner):
     """A speech whose second part is seed 004's second part, word for word."""
-    part = next(line for line in SEED_004.read_text(encoding="utf-8").splitlines() if line.startswith("二、"))
-    heading, body = part[2:].split("。", 1)
+    heading, body = seed_004_part()[2:].split("。", 1)
     sections = make_sections()
     sections[3] = {"role": "part", "heading": heading + "。", "body": body}
     return make_speech(owner, sections=sections)
