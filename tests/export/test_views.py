@@ -22,7 +22,7 @@ def test_export_page_lists_unfilled_placeholders_with_where_they_are(client, dra
     html = client.get(reverse("export:page", args=[speech.pk])).content.decode()
     assert "还有 1 处占位符没有填写" in html
     assert '<mark class="sd-placeholder">×</mark>' in html
-    assert "认真履职，充分发挥人大代表作用。" in html  # the section it stands in
+    assert "认真履职，充分发挥人大代表作用：" in html  # the section it stands in, without its full stop
     assert "仍然导出Word" in html
 
 
