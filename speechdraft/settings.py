@@ -105,6 +105,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file, not SQLite's shared in-memory database, so that threads (two people
+            # saving at once) and the live server meet the same WAL locking as production.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
 
