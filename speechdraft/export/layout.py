@@ -8,7 +8,7 @@ font size that breaks the 22 × 28 grid shows up as a failing number instead of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TWIPS_PER_PT = 20
 TWIPS_PER_MM = 1440 / 25.4
@@ -124,20 +124,12 @@ STANDARD = PageLayout(
 # of 28.95 pt (32.6 pt) rounded up to 33.5 pt, the pitch at which a whole number of lines (19) fills the
 # 225 mm type area; +0.35 pt letter spacing spreads 24 characters across the full 156 mm measure, so the
 # reading copy keeps a regular grid of 19 lines × 24 characters.
-LARGE = PageLayout(
+LARGE = replace(
+    STANDARD,
     name="large",
     label="大字号（小二号字，每页19行×24字）",
-    page_width_mm=210,
-    page_height_mm=297,
-    margin_top_mm=37,
-    margin_bottom_mm=35,
-    margin_left_mm=28,
-    margin_right_mm=26,
-    footer_distance_mm=25.5,
-    header_distance_mm=15,
     body_size_pt=18,
     title_size_pt=24,
-    page_number_size_pt=14,
     line_pitch_twips=670,
     char_spacing_twips=7,
 )
