@@ -4,6 +4,7 @@ import dataclasses
 
 from django.db import transaction
 
+from speechdraft.drafting.models import CONFLICT_NOTE
 from speechdraft.library.models import CorpusDocument
 from speechdraft.text.similarity import CheckSettings, SimilarityReport, check
 
@@ -60,7 +61,8 @@ def speech_check(*, speech, user) -> StoredReport:
     with transaction.atomic():
         stored = StoredReport(
             speech=speech,
-            revision=speech.revisions.order_by("-number").first(),
+            # The text checked is the stored speech: a refused conflict copy saved after it is not.
+            revision=speech.revisions.exclude(note=CONFLICT_NOTE).order_by("-number").first(),
             text=text,
             check_settings=settings,
             total_chars=report.total_chars,

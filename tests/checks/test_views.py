@@ -34,6 +34,20 @@ def test_running_a_check_stores_a_report_for_the_latest_revision(client, drafter
     assert report.result["max_single_source"]["source_id"] == corpus
 
 
+def test_a_report_belongs_to_the_saved_revision_not_to_a_refused_conflict_copy(client, drafter, corpus):
+    from speechdraft.drafting.services import speech_data, speech_save
+
+    speech = copied_speech(drafter)
+    stale = speech.version
+    data = speech_data(speech)
+    speech_save(speech=speech, user=drafter, base_version=stale, data=data)
+    outcome = speech_save(speech=speech, user=drafter, base_version=stale, data=data)
+    assert outcome.conflict
+    client.force_login(drafter)
+    client.post(reverse("checks:run", args=[speech.pk]))
+    assert SimilarityReport.objects.get().revision.number == 2
+
+
 def test_report_page_shows_figures_marked_text_and_sources(client, drafter, corpus):
     speech = copied_speech(drafter)
     client.force_login(drafter)
