@@ -17,12 +17,17 @@ def concurrent_saves(speech, users, texts):
     barrier = threading.Barrier(len(users))
     outcomes, errors = [None] * len(users), []
 
+    base_version = speech.version
+
     def run(i):
         try:
-            data = speech_data(Speech.objects.get(pk=speech.pk))
+            # Each thread has its own Speech, as each request does: speech_save updates the object it
+            # is given, so a shared one would hand the later thread the winner's new version.
+            mine = Speech.objects.get(pk=speech.pk)
+            data = speech_data(mine)
             data["sections"][1]["body"] = texts[i]
             barrier.wait()
-            outcomes[i] = speech_save(speech=speech, user=users[i], base_version=speech.version, data=data)
+            outcomes[i] = speech_save(speech=mine, user=users[i], base_version=base_version, data=data)
         except Exception as exc:  # noqa: BLE001 - reported below with the thread it came from
             errors.append((i, exc))
         finally:
