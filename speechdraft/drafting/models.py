@@ -15,6 +15,11 @@ from .printing import PrintedSpeech, SectionData, print_speech
 TRASH_DAYS = 30
 
 
+def section_key(section_id: int) -> str:
+    """The editor's name for a stored section; its card in the editor is ``#sec-<key>``."""
+    return f"s{section_id}"
+
+
 class SpeechQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -94,6 +99,10 @@ class Speech(models.Model):
 
     def get_absolute_url(self):
         return reverse("drafting:editor", args=[self.pk])
+
+    def section_url(self, section_id: int) -> str:
+        """The editor, scrolled to one section (links from 查重, 规范检查 and the export guard)."""
+        return f"{self.get_absolute_url()}#sec-{section_key(section_id)}"
 
     def printed(self, *, fill: bool = True) -> PrintedSpeech:
         """The speech laid out as it prints (uses prefetched sections when there are some)."""

@@ -18,7 +18,7 @@ from speechdraft.library.models import Block, Role, SpeechTemplate
 
 from . import services
 from .forms import DiffForm, NewSpeechForm, RevisionNameForm, ShareForm, SpeechSaveForm, SpeechSearchForm
-from .models import CONFLICT_NOTE, TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare
+from .models import CONFLICT_NOTE, TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare, section_key
 from .printing import PrintedSpeech, part_markers, placeholder_uses, speaking_time
 from .services import get_speech_for
 
@@ -202,7 +202,7 @@ def _section_rows(speech: Speech, sections, printed: PrintedSpeech) -> list[dict
     block_url = reverse("library:block", args=[0])
     return [
         section_row(
-            key=f"s{s.pk}",
+            key=section_key(s.pk),
             id=s.pk,
             role=s.role,
             heading=s.heading,

@@ -1,4 +1,5 @@
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -20,7 +21,10 @@ def test_lint_page_lists_findings_with_links_to_sections(client, drafter):
     assert "一府一委两院" in html  # the shipped formulation rule
     assert 'data-rule="half_width_punctuation"' in html
     assert 'data-rule="placeholder"' in html  # the factory's ×区
-    assert "去修改" in html and "#sec-" in html
+    anchors = set(re.findall(r'href="/speeches/\d+/#(sec-s\d+)"', html))
+    assert "去修改" in html and anchors
+    editor = client.get(speech.get_absolute_url()).content.decode()
+    assert all(f'id="{anchor}"' in editor for anchor in anchors)
 
 
 def test_lint_over_htmx_returns_only_the_results(client, drafter):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -66,7 +68,12 @@ def test_report_page_shows_figures_marked_text_and_sources(client, drafter, corp
         assert label in html
     assert 'class="sd-mark-copied"' in html
     assert "来源：《在全区人大代表培训班上的讲话》" in html
-    assert "在编辑器中定位" in html and "#sec-" in html
+    assert "在编辑器中定位" in html
+    # Each link lands on its section's card in the editor.
+    anchors = set(re.findall(r'href="/speeches/\d+/#(sec-s\d+)"', html))
+    assert anchors
+    editor = client.get(speech.get_absolute_url()).content.decode()
+    assert all(f'id="{anchor}"' in editor for anchor in anchors)
 
 
 def test_the_next_check_shows_the_change(client, drafter, corpus):

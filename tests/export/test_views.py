@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -24,6 +25,8 @@ def test_export_page_lists_unfilled_placeholders_with_where_they_are(client, dra
     assert '<mark class="sd-placeholder">×</mark>' in html
     assert "认真履职，充分发挥人大代表作用：" in html  # the section it stands in, without its full stop
     assert "仍然导出Word" in html
+    (anchor,) = set(re.findall(r'href="/speeches/\d+/#(sec-s\d+)"', html))
+    assert f'id="{anchor}"' in client.get(speech.get_absolute_url()).content.decode()
 
 
 def test_filled_placeholders_are_not_listed(client, drafter):

@@ -45,3 +45,8 @@ def diff(pieces) -> str:
             for p in pieces
         )
     )
+
+
+@register.filter
+def section_url(speech, section_id) -> str:
+    return speech.section_url(section_id)
