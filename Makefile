@@ -60,6 +60,7 @@ test-db: $(VENV)/.installed-dev assets
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev

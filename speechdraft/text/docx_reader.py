@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -193,8 +194,9 @@ class _Level:
 
 @dataclass
 class _Numbering:
-    numbering_element: object
-    styles_element: object
+    # lxml elements (python-docx's oxml classes); lxml ships no type stubs.
+    numbering_element: Any
+    styles_element: Any
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
     _levels_cache: dict[tuple[str, int], _Level | None] = field(default_factory=dict)
 
@@ -229,7 +231,8 @@ class _Numbering:
 
     def _num_pr(self, paragraph) -> tuple[str, int] | None:
         """(numId, ilvl) from the paragraph, falling back to its style chain."""
-        num_id = ilvl = None
+        num_id: str | None = None
+        ilvl: str | int | None = None
         p_pr = paragraph.find(qn("w:pPr"))
         style_id = None
         if p_pr is not None:

@@ -690,9 +690,9 @@ def _score(
         for d in detections(report, draft.text):
             found.append(d)
             det_draft.append(k)
-        r, d = attribution_accuracy(draft.cases, report, draft.text)
-        right += r
-        detected += d
+        attributed, attributable = attribution_accuracy(draft.cases, report, draft.text)
+        right += attributed
+        detected += attributable
     scores = pan_scores(
         cases,
         found,

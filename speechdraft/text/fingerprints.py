@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -527,7 +528,7 @@ class FingerprintIndex:
         if meta.get("format") != _FORMAT or meta.get("k") != K or meta.get("window") != WINDOW:
             raise ValueError(f"{directory}: index written with other parameters; rebuild it")
         index = cls()
-        mode = "r" if mmap else None
+        mode: Literal["r"] | None = "r" if mmap else None
         files = meta["main"]
         index._hashes = np.load(directory / files["hashes"], mmap_mode=mode)
         index._rows = np.load(directory / files["rows"], mmap_mode=mode)

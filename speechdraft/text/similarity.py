@@ -914,7 +914,7 @@ def _split(quoted: np.ndarray, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _paragraphs(norm: NormalisedText, copied: np.ndarray) -> tuple[ParagraphFigure, ...]:
-    figures = []
+    figures: list[ParagraphFigure] = []
     pos = 0
     for line in norm.original.split("\n"):
         start, end = pos, pos + len(line)
