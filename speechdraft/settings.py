@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "speechdraft.drafting",
     "speechdraft.checks",
     "speechdraft.export",
+    "speechdraft.review",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("library/", include("speechdraft.library.urls")),
     path("checks/", include("speechdraft.checks.urls")),
     path("export/", include("speechdraft.export.urls")),
+    path("review/", include("speechdraft.review.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,12 +16,14 @@ the styled empty package is made once per profile and font set and cached.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import quoteattr
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -38,6 +40,11 @@ from speechdraft.text.parser import ParsedSpeech, find_subpoints, heading_marker
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+COMMENTS_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+CUSTOM_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one format id Word uses for custom properties
 STYLES_WITH_EFFECTS_RELTYPE = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 # Style ids are ASCII so that tools keyed on ids keep working; the names are what users see in Word.
@@ -95,6 +102,62 @@ class ExportDocument:
     parts: tuple[ExportPart, ...] = ()
     closing: tuple[str, ...] = ()
 
+    def flow(self) -> tuple[ExportParagraph, ...]:
+        """The document as a flow of printed paragraphs, the shape the print model hands in."""
+        flow = [ExportParagraph("title", line) for line in _paragraphs([self.title])]
+        flow += [ExportParagraph("subtitle", line) for line in _paragraphs(self.subtitle_lines)]
+        flow += [ExportParagraph("salutation", line) for line in _paragraphs([self.salutation])]
+        flow += [ExportParagraph("body", line) for line in _paragraphs(self.opening)]
+        for part in self.parts:
+            heading = " ".join(_paragraphs([part.heading]))
+            paragraphs = _paragraphs(part.paragraphs)
+            if heading and part.run_in and paragraphs:
+                flow.append(ExportParagraph("run_in", paragraphs.pop(0), heading=heading))
+            elif heading:
+                flow.append(ExportParagraph("heading", heading=heading))
+            flow += [ExportParagraph("body", line) for line in paragraphs]
+        flow += [ExportParagraph("body", line) for line in _paragraphs(self.closing)]
+        return tuple(flow)
+
+
+@dataclass(frozen=True)
+class ExportParagraph:
+    """One printed paragraph as the print model knows it (``drafting.printing.Paragraph`` in plain data).
+
+    ``kind`` is ``title``, ``subtitle``, ``salutation``, ``heading`` (a part heading on its own line),
+    ``run_in`` (``heading`` sentence then ``body`` in one paragraph) or ``body``. ``key`` names the
+    section it prints (echoed back so that comments and imported changes find their section).
+    """
+
+    kind: str
+    body: str = ""
+    heading: str = ""
+    key: Any = None
+
+    @property
+    def text(self) -> str:
+        return self.heading + self.body
+
+
+@dataclass(frozen=True)
+class ChangeStamp:
+    """Who made a tracked change and when (``w:author``/``w:date``)."""
+
+    author: str
+    date: dt.datetime
+
+
+@dataclass(frozen=True)
+class WordComment:
+    """A Word 批注: ``anchor`` is the commented text inside the paragraph at index ``paragraph``."""
+
+    paragraph: int  # index into the planned body paragraphs (see :func:`plan_flow`)
+    start: int  # character offsets of the anchor in that paragraph's text
+    end: int
+    author: str
+    date: dt.datetime
+    paragraphs: tuple[str, ...]  # the comment's text, one entry a paragraph (replies follow the first)
+
 
 @dataclass(frozen=True)
 class ExportFonts:
@@ -136,15 +199,49 @@ class ExportOptions:
 # --------------------------------------------------------------------------------------------------
 # Public entry points
 
+# A word-level comparison of two paragraph texts: (op, text) pairs with op equal/insert/delete, in order.
+WordDiff = Callable[[str, str], Sequence[tuple[str, str]]]
+Flow = ExportDocument | Sequence[ExportParagraph]
 
-def build_docx(doc: ExportDocument, options: ExportOptions | None = None) -> bytes:
-    """Return the .docx file for ``doc`` laid out according to ``options``."""
+
+def build_docx(
+    doc: Flow,
+    options: ExportOptions | None = None,
+    *,
+    previous: Flow | None = None,
+    stamp: ChangeStamp | None = None,
+    diff: WordDiff | None = None,
+    comments: Sequence[WordComment] = (),
+    properties: dict[str, str | int] | None = None,
+) -> bytes:
+    """Return the .docx file for ``doc`` laid out according to ``options``.
+
+    With ``previous`` (and the ``stamp`` and word ``diff`` to mark it with) the file is a 修订稿: the
+    text of ``doc`` with what changed since ``previous`` as Word tracked changes. ``comments`` become
+    Word 批注 anchored in ``doc``'s paragraphs (indexes as :func:`plan_flow` numbers them);
+    ``properties`` become custom document properties (int values as ``vt:i4``, others as text).
+    """
     options = options or ExportOptions()
     document = Document(io.BytesIO(_prepared_package(options.profile, options.fonts)))
-    _append_paragraphs(document, _plan_paragraphs(doc, options))
+    planned = plan_flow(_as_flow(doc), options)
+    if previous is not None:
+        if stamp is None or diff is None:
+            raise ValueError("a tracked export needs the change's author and date and a word diff")
+        written = redline(plan_flow(_as_flow(previous), options), planned, stamp=stamp, diff=diff)
+    else:
+        written = [
+            Written(p.style, [Piece(text, style) for text, style in p.runs], new_index=i)
+            for i, p in enumerate(planned)
+        ]
+    if comments:
+        written = _place_comments(written, planned, comments)
+        _add_comments_part(document, comments)
+    _append_paragraphs(document, written)
+    if properties:
+        _add_custom_properties(document, properties)
     core = document.core_properties
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    core.title = _one_line(doc.title)[:255]
+    core.title = _one_line(_title_of(doc))[:255]
     core.created = core.modified = now
     out = io.BytesIO()
     document.save(out)
@@ -164,6 +261,16 @@ def document_from_parsed(parsed: ParsedSpeech) -> ExportDocument:
         ),
         closing=_lines(parsed.closing),
     )
+
+
+def _as_flow(doc: Flow) -> Sequence[ExportParagraph]:
+    return doc.flow() if isinstance(doc, ExportDocument) else doc
+
+
+def _title_of(doc: Flow) -> str:
+    if isinstance(doc, ExportDocument):
+        return doc.title
+    return next((p.text for p in doc if p.kind == "title"), "")
 
 
 def export_filename(title: str, date: dt.date | None = None) -> str:
@@ -196,53 +303,101 @@ def _one_line(text: str) -> str:
 # Body
 
 
-# A planned paragraph: its paragraph style id (None = Normal) and its runs as (text, character style id).
+# A run as planned: its text and its character style id (None = the paragraph's).
 Run = tuple[str, str | None]
-Planned = tuple[str | None, list[Run]]
 
 
-def _plan_paragraphs(doc: ExportDocument, options: ExportOptions) -> list[Planned]:
+@dataclass(frozen=True)
+class Planned:
+    """A paragraph as it will be written: paragraph style id (None = Normal), runs, section key."""
+
+    style: str | None
+    runs: list[Run]
+    key: Any = None
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.runs)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of a written paragraph: text in a character style, possibly a tracked change.
+
+    ``change`` is "" (plain), "ins" or "del"; ``comment`` is a 批注 boundary: ("start"|"end", id) with
+    no text.
+    """
+
+    text: str
+    style: str | None = None
+    change: str = ""
+    comment: tuple[str, int] | None = None
+
+
+@dataclass
+class Written:
+    style: str | None
+    pieces: list[Piece]
+    mark: str = ""  # the paragraph mark itself inserted ("ins") or deleted ("del") in a 修订稿
+    new_index: int | None = None  # which planned paragraph of the new text this is, if any
+    stamp: ChangeStamp | None = None
+
+
+def plan_flow(flow: Sequence[ExportParagraph], options: ExportOptions) -> list[Planned]:
+    """Which paragraph gets which style and where runs split; the blank line after the title included."""
     bold = options.bold_subpoint_leads
+    title_block: list[Planned] = []
     planned: list[Planned] = []
 
-    def body_paragraph(text: str) -> None:
+    def body_paragraph(text: str, key: Any) -> None:
         marker = heading_marker(text)
         if marker is None:
-            planned.append((None, _body_runs(text, bold)))
+            planned.append(Planned(None, _body_runs(text, bold), key))
             return
         level = LEVEL_BY_MARKER_STYLE.get(marker[0], 1)
         head, rest = _split_heading_sentence(text)
         if rest:
-            planned.append((None, [(head, HEADING_CHAR_STYLES[level]), *_body_runs(rest, bold)]))
+            planned.append(Planned(None, [(head, HEADING_CHAR_STYLES[level]), *_body_runs(rest, bold)], key))
         else:
-            planned.append((HEADING_STYLES[level], [(head, None)]))
+            planned.append(Planned(HEADING_STYLES[level], [(head, None)], key))
 
-    title_block = [(TITLE_STYLE, [(line, None)]) for line in _paragraphs([doc.title])]
-    if options.include_subtitle:
-        title_block += [(SUBTITLE_STYLE, [(line, None)]) for line in _paragraphs(doc.subtitle_lines)]
-    planned += [(SALUTATION_STYLE, [(line, None)]) for line in _paragraphs([doc.salutation])]
-    for text in _paragraphs(doc.opening):
-        body_paragraph(text)
-    for part in doc.parts:
-        heading = " ".join(_paragraphs([part.heading]))
-        paragraphs = _paragraphs(part.paragraphs)
-        level = _heading_level(heading)
-        if heading and part.run_in and paragraphs:
-            planned.append(
-                (None, [(heading, HEADING_CHAR_STYLES[level]), *_body_runs(paragraphs.pop(0), bold)])
-            )
-        elif heading:
-            planned.append((HEADING_STYLES[level], [(heading, None)]))
-        for text in paragraphs:
-            body_paragraph(text)
-    for text in _paragraphs(doc.closing):
-        body_paragraph(text)
+    for paragraph in flow:
+        kind, key = paragraph.kind, paragraph.key
+        if kind == "title":
+            title_block += [
+                Planned(TITLE_STYLE, [(line, None)], key) for line in _paragraphs([paragraph.body])
+            ]
+        elif kind == "subtitle":
+            if options.include_subtitle:
+                title_block += [
+                    Planned(SUBTITLE_STYLE, [(line, None)], key) for line in _paragraphs([paragraph.body])
+                ]
+        elif kind == "salutation":
+            planned += [
+                Planned(SALUTATION_STYLE, [(line, None)], key) for line in _paragraphs([paragraph.body])
+            ]
+        elif kind in ("heading", "run_in"):
+            heading = " ".join(_paragraphs([paragraph.heading]))
+            lines = _paragraphs([paragraph.body])
+            level = _heading_level(heading)
+            if heading and kind == "run_in" and lines:
+                first = lines.pop(0)
+                planned.append(
+                    Planned(None, [(heading, HEADING_CHAR_STYLES[level]), *_body_runs(first, bold)], key)
+                )
+            elif heading:
+                planned.append(Planned(HEADING_STYLES[level], [(heading, None)], key))
+            for text in lines:
+                body_paragraph(text, key)
+        else:
+            for text in _paragraphs([paragraph.body]):
+                body_paragraph(text, key)
 
     if title_block and planned:
         # GB/T 9704 leaves one empty line between the title block and the addressee.
-        title_block.append((BLANK_STYLE, []))
+        title_block.append(Planned(BLANK_STYLE, []))
     # Word refuses a body without a paragraph; an empty speech still exports as one empty page.
-    return title_block + planned or [(None, [])]
+    return title_block + planned or [Planned(None, [])]
 
 
 def _body_runs(text: str, bold_leads: bool) -> list[Run]:
@@ -263,32 +418,235 @@ def _body_runs(text: str, bold_leads: bool) -> list[Run]:
     return runs
 
 
-def _append_paragraphs(document, planned: list[Planned]) -> None:
+# --------------------------------------------------------------------------------------------------
+# 修订稿: tracked changes and comments
+
+
+def redline(old: list[Planned], new: list[Planned], *, stamp: ChangeStamp, diff: WordDiff) -> list[Written]:
+    """The new paragraphs with what changed since the old ones as tracked changes.
+
+    Paragraphs are matched by their text first; a paragraph that was rewritten is paired with the old
+    one at the same place and compared word by word, so a reader sees the changed words rather than
+    a whole paragraph deleted and inserted again. Paragraphs with no counterpart are inserted or
+    deleted whole, their paragraph mark included (what Word records when Enter is pressed or a
+    paragraph is removed with change tracking on).
+    """
+    out: list[Written] = []
+    matcher = difflib.SequenceMatcher(None, [p.text for p in old], [p.text for p in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out += [_plain(new[j], j) for j in range(j1, j2)]
+            continue
+        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for k in range(pairs):
+            out.append(_compared(old[i1 + k], new[j1 + k], j1 + k, stamp, diff))
+        for i in range(i1 + pairs, i2):
+            p = old[i]
+            out.append(Written(p.style, [Piece(t, s, "del") for t, s in p.runs if t], "del", None, stamp))
+        for j in range(j1 + pairs, j2):
+            p = new[j]
+            out.append(Written(p.style, [Piece(t, s, "ins") for t, s in p.runs if t], "ins", j, stamp))
+    return out
+
+
+def _plain(p: Planned, index: int) -> Written:
+    return Written(p.style, [Piece(text, style) for text, style in p.runs], new_index=index)
+
+
+def _style_at(runs: list[Run], offset: int) -> str | None:
+    position = 0
+    for text, style in runs:
+        position += len(text)
+        if offset < position:
+            return style
+    return runs[-1][1] if runs else None
+
+
+def _compared(old: Planned, new: Planned, index: int, stamp: ChangeStamp, diff: WordDiff) -> Written:
+    """``new`` with word-level insertions and deletions against ``old``; styles follow the new runs."""
+    pieces: list[Piece] = []
+    old_pos = new_pos = 0
+    for op, text in diff(old.text, new.text):
+        if not text:
+            continue
+        if op == "delete":
+            pieces += _split_by_runs(old.runs, old_pos, text, "del")
+            old_pos += len(text)
+        elif op == "insert":
+            pieces += _split_by_runs(new.runs, new_pos, text, "ins")
+            new_pos += len(text)
+        else:
+            pieces += _split_by_runs(new.runs, new_pos, text, "")
+            old_pos += len(text)
+            new_pos += len(text)
+    return Written(new.style, pieces, new_index=index, stamp=stamp)
+
+
+def _split_by_runs(runs: list[Run], start: int, text: str, change: str) -> list[Piece]:
+    """``text`` (standing at ``start`` of ``runs``' text) cut where the character style changes."""
+    pieces: list[Piece] = []
+    position = 0
+    while position < len(text):
+        style = _style_at(runs, start + position)
+        end = position + 1
+        while end < len(text) and _style_at(runs, start + end) == style:
+            end += 1
+        pieces.append(Piece(text[position:end], style, change))
+        position = end
+    return pieces
+
+
+def _place_comments(
+    written: list[Written], planned: list[Planned], comments: Sequence[WordComment]
+) -> list[Written]:
+    """Insert each comment's range start and end into the paragraph it anchors in (new text offsets)."""
+    by_paragraph: dict[int, list[tuple[int, str, int]]] = {}
+    for cid, comment in enumerate(comments):
+        by_paragraph.setdefault(comment.paragraph, []).append((comment.start, "start", cid))
+        by_paragraph.setdefault(comment.paragraph, []).append((comment.end, "end", cid))
+    for paragraph in written:
+        marks = by_paragraph.get(paragraph.new_index) if paragraph.new_index is not None else None
+        if not marks:
+            continue
+        # Ends before starts at one offset, so touching comments do not nest by accident.
+        marks.sort(key=lambda m: (m[0], m[1] == "start"))
+        pieces: list[Piece] = []
+        position = 0  # offset in the new text: deleted pieces take no room in it
+        queue = list(marks)
+        for piece in paragraph.pieces:
+            if piece.change == "del":
+                pieces.append(piece)
+                continue
+            text = piece.text
+            while queue and queue[0][0] < position + len(text):
+                offset, kind, cid = queue.pop(0)
+                cut = max(0, offset - position)
+                if cut:
+                    pieces.append(Piece(text[:cut], piece.style, piece.change))
+                pieces.append(Piece("", comment=(kind, cid)))
+                text, position = text[cut:], position + cut
+            pieces.append(Piece(text, piece.style, piece.change))
+            position += len(text)
+        pieces += [Piece("", comment=(kind, cid)) for _, kind, cid in queue]
+        paragraph.pieces = pieces
+    return written
+
+
+def _add_comments_part(document, comments: Sequence[WordComment]) -> None:
+    entries = []
+    for cid, comment in enumerate(comments):
+        paragraphs = "".join(
+            f'<w:p><w:r><w:t xml:space="preserve">{escape(xml_safe(text))}</w:t></w:r></w:p>'
+            for text in comment.paragraphs or ("",)
+        )
+        entries.append(
+            f'<w:comment w:id="{cid}" w:author={quoteattr(xml_safe(comment.author) or "审阅人")} '
+            f'w:date="{_w_date(comment.date)}" w:initials={quoteattr(xml_safe(comment.author)[:2] or "审")}>'
+            f"{paragraphs}</w:comment>"
+        )
+    blob = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments xmlns:w="{W_NS}">'
+        + "".join(entries)
+        + "</w:comments>"
+    )
+    part = Part(
+        PackURI("/word/comments.xml"), COMMENTS_CONTENT_TYPE, blob.encode("utf-8"), document.part.package
+    )
+    document.part.relate_to(part, RT.COMMENTS)
+
+
+def _add_custom_properties(document, properties: dict[str, str | int]) -> None:
+    entries = []
+    for pid, (name, value) in enumerate(properties.items(), start=2):  # pid 0 and 1 are reserved
+        typed = (
+            f"<vt:i4>{value}</vt:i4>"
+            if isinstance(value, int)
+            else f"<vt:lpwstr>{escape(xml_safe(str(value)))}</vt:lpwstr>"
+        )
+        entries.append(
+            f'<property fmtid="{CUSTOM_FMTID}" pid="{pid}" name={quoteattr(name)}>{typed}</property>'
+        )
+    blob = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">' + "".join(entries) + "</Properties>"
+    )
+    package = document.part.package
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_CONTENT_TYPE, blob.encode("utf-8"), package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def _w_date(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def _append_paragraphs(document, written: list[Written]) -> None:
     """Write the paragraphs as lxml elements.
 
     python-docx's ``add_run`` walks the text one character at a time and looks each style up by name;
     for a 10,000-character speech that alone took most of the 150 ms budget.
     """
     sect_pr = document.element.body.sectPr
-    for style_id, runs in planned:
+    change_id = 1000  # w:id of tracked changes; comments use their own numbering from 0
+    for paragraph in written:
         p = OxmlElement("w:p")
-        if style_id:
+        if paragraph.style or paragraph.mark:
             ppr = etree.SubElement(p, qn("w:pPr"))
-            etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style_id)
-        for text, char_style in runs:
-            r = etree.SubElement(p, qn("w:r"))
-            if char_style:
-                rpr = etree.SubElement(r, qn("w:rPr"))
-                etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), char_style)
-            for index, chunk in enumerate(text.split("\t")):
-                if index:
-                    etree.SubElement(r, qn("w:tab"))
-                if chunk:
-                    t = etree.SubElement(r, qn("w:t"))
-                    t.text = chunk
-                    if chunk != chunk.strip():
-                        t.set(XML_SPACE, "preserve")
+            if paragraph.style:
+                etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), paragraph.style)
+            if paragraph.mark:
+                change_id += 1
+                mark_rpr = etree.SubElement(ppr, qn("w:rPr"))
+                _stamp(etree.SubElement(mark_rpr, qn(f"w:{paragraph.mark}")), change_id, paragraph.stamp)
+        wrapper, wrapper_change = None, ""
+        for piece in paragraph.pieces:
+            if piece.comment is not None:
+                kind, cid = piece.comment
+                wrapper, wrapper_change = None, ""
+                if kind == "start":
+                    etree.SubElement(p, qn("w:commentRangeStart")).set(qn("w:id"), str(cid))
+                else:
+                    etree.SubElement(p, qn("w:commentRangeEnd")).set(qn("w:id"), str(cid))
+                    r = etree.SubElement(p, qn("w:r"))
+                    etree.SubElement(r, qn("w:commentReference")).set(qn("w:id"), str(cid))
+                continue
+            if not piece.text:
+                continue
+            parent = p
+            if piece.change:
+                if wrapper is None or wrapper_change != piece.change:
+                    change_id += 1
+                    wrapper = etree.SubElement(p, qn(f"w:{piece.change}"))
+                    _stamp(wrapper, change_id, paragraph.stamp)
+                    wrapper_change = piece.change
+                parent = wrapper
+            else:
+                wrapper, wrapper_change = None, ""
+            _write_run(parent, piece.text, piece.style, deleted=piece.change == "del")
         sect_pr.addprevious(p)
+
+
+def _stamp(element, change_id: int, stamp: ChangeStamp | None) -> None:
+    element.set(qn("w:id"), str(change_id))
+    element.set(qn("w:author"), xml_safe(stamp.author) if stamp else "")
+    element.set(qn("w:date"), _w_date(stamp.date) if stamp else "")
+
+
+def _write_run(parent, text: str, char_style: str | None, *, deleted: bool = False) -> None:
+    r = etree.SubElement(parent, qn("w:r"))
+    if char_style:
+        rpr = etree.SubElement(r, qn("w:rPr"))
+        etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), char_style)
+    tag = qn("w:delText") if deleted else qn("w:t")
+    for index, chunk in enumerate(text.split("\t")):
+        if index:
+            etree.SubElement(r, qn("w:tab"))
+        if chunk:
+            t = etree.SubElement(r, tag)
+            t.text = chunk
+            if chunk != chunk.strip():
+                t.set(XML_SPACE, "preserve")
 
 
 def _heading_level(heading: str) -> int:

@@ -8,7 +8,7 @@ from speechdraft.drafting.services import get_speech_for
 from .forms import export_form
 from .http import docx_response
 from .preview import PreviewError, render_pdf
-from .services import speech_docx, unfilled_placeholders
+from .services import ExportError, speech_docx, speech_tracked_docx, unfilled_placeholders
 
 
 def export_page(request, speech_pk):
@@ -34,7 +34,25 @@ def export_docx(request, speech_pk):
         return render(
             request, "export/export.html", {"speech": speech, "form": form, "placeholders": []}, status=400
         )
-    data, filename = speech_docx(speech, form.options())
+    tracked_from = form.cleaned_data.get("tracked_from")
+    if tracked_from:
+        try:
+            data, filename = speech_tracked_docx(
+                speech,
+                form.options(),
+                tracked_from=tracked_from,
+                tracked_to=form.cleaned_data.get("tracked_to"),
+            )
+        except ExportError as exc:
+            form.add_error("tracked_from", str(exc))
+            return render(
+                request,
+                "export/export.html",
+                {"speech": speech, "form": form, "placeholders": []},
+                status=400,
+            )
+    else:
+        data, filename = speech_docx(speech, form.options())
     return docx_response(data, filename)
 
 

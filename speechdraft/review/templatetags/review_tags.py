@@ -1,0 +1,26 @@
+from django import template
+
+from speechdraft.review import services
+from speechdraft.review.panel import panel_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("review/panel.html", takes_context=True)
+def review_panel(context, speech):
+    return panel_context(context["request"], speech)
+
+
+@register.inclusion_tag("review/stage_history.html")
+def stage_history(speech):
+    return {"changes": services.stage_history(speech), "state": services.state_of(speech)}
+
+
+@register.inclusion_tag("review/pending.html", takes_context=True)
+def pending_reviews(context):
+    return {"assignments": list(services.pending_reviews(context["request"].user)[:20])}
+
+
+@register.inclusion_tag("review/open_comments.html")
+def open_comments(speech):
+    return {"comments": services.placed_comments(speech, open_only=True), "speech": speech}
