@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs: Chromium for the browser tests, LibreOffice and
-# poppler to render exported .docx files, and CJK fonts so that rendering measures real glyphs.
+# poppler to render exported .docx files, python3-uno to drive LibreOffice as a reviewer in the Word
+# round-trip tests, and CJK fonts so that rendering measures real glyphs.
 # Idempotent: does nothing when everything is already present.
 set -euo pipefail
 
-packages=(chromium libreoffice-writer-nogui poppler-utils fontconfig
+packages=(chromium libreoffice-writer-nogui python3-uno poppler-utils fontconfig
           fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,14 +1,8 @@
 from django import template
 
 from speechdraft.review import services
-from speechdraft.review.panel import panel_context
 
 register = template.Library()
-
-
-@register.inclusion_tag("review/panel.html", takes_context=True)
-def review_panel(context, speech):
-    return panel_context(context["request"], speech)
 
 
 @register.inclusion_tag("review/stage_history.html")
