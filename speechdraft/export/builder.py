@@ -437,16 +437,30 @@ def redline(old: list[Planned], new: list[Planned], *, stamp: ChangeStamp, diff:
         if tag == "equal":
             out += [_plain(new[j], j) for j in range(j1, j2)]
             continue
-        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for k in range(pairs):
-            out.append(_compared(old[i1 + k], new[j1 + k], j1 + k, stamp, diff))
-        for i in range(i1 + pairs, i2):
-            p = old[i]
-            out.append(Written(p.style, [Piece(t, s, "del") for t, s in p.runs if t], "del", None, stamp))
-        for j in range(j1 + pairs, j2):
-            p = new[j]
-            out.append(Written(p.style, [Piece(t, s, "ins") for t, s in p.runs if t], "ins", j, stamp))
+        deleted: list[Written] = []
+        for k in range(max(i2 - i1, j2 - j1)):
+            before = old[i1 + k] if i1 + k < i2 else None
+            after = new[j1 + k] if j1 + k < j2 else None
+            if before is not None and after is not None and _similar(before.text, after.text):
+                out += deleted
+                deleted = []
+                out.append(_compared(before, after, j1 + k, stamp, diff))
+                continue
+            if before is not None:
+                runs = [Piece(t, s, "del") for t, s in before.runs if t]
+                deleted.append(Written(before.style, runs, "del", None, stamp))
+            if after is not None:
+                out += deleted
+                deleted = []
+                runs = [Piece(t, s, "ins") for t, s in after.runs if t]
+                out.append(Written(after.style, runs, "ins", j1 + k, stamp))
+        out += deleted
     return out
+
+
+def _similar(old: str, new: str) -> bool:
+    """Worth comparing word by word: a rewritten paragraph, not a different one in its place."""
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio() >= 0.4
 
 
 def _plain(p: Planned, index: int) -> Written:
