@@ -403,7 +403,8 @@ def review_import(*, speech: Speech, data: bytes) -> ReviewImport:
     for change in review.changes:
         change.section_id = _section_id(keys.get(change.paragraph))
     own = _own_comment_texts(speech)
-    comments = [c for c in review.comments if c.text and c.text not in own]
+    # A 修订稿 carries each open comment with its replies as further paragraphs: the first is the body.
+    comments = [c for c in review.comments if c.text and c.text.split("\n")[0].strip() not in own]
     for comment in comments:
         comment.section_id = (
             _section_id(keys.get(comment.paragraph)) if comment.paragraph is not None else None

@@ -152,6 +152,17 @@ def pending_reviews(user):
     return Assignment.objects.pending_for(user).select_related("state__speech__owner").order_by("-sent_at")
 
 
+def came_back(user):
+    """What came back to a drafter: own speeches returned for changes or approved, newest first."""
+    return (
+        ReviewState.objects.filter(
+            speech__owner=user, speech__deleted_at__isnull=True, stage__in=[Stage.RETURNED, Stage.APPROVED]
+        )
+        .select_related("speech")
+        .order_by("-updated_at")
+    )
+
+
 def reviewer_choices(speech: Speech):
     return get_user_model().objects.filter(is_active=True).exclude(pk=speech.owner_id).order_by("username")
 

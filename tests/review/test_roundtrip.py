@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from speechdraft.drafting.services import speech_data, speech_save
-from speechdraft.export.services import export_options, speech_docx
+from speechdraft.export.services import export_options, speech_docx, speech_tracked_docx
 from speechdraft.review import roundtrip
 from speechdraft.review.roundtrip import ReviewFileError, review_apply, review_import
+from speechdraft.review.services import comment_add, comment_reply
 from tests.drafting.factories import make_speech
 from tests.review.docx_edit import W_ATTRS, dele, ins, r, replace_run, rewrite
 
@@ -242,3 +243,20 @@ def test_import_review_command_fails_with_one_line_for_a_change_free_file(speech
         call_command("import_review", str(path), speech=speech.pk, format="json")
     with pytest.raises(CommandError, match="找不到编号为 999"):
         call_command("import_review", str(path), speech=999)
+
+
+def test_the_apps_own_comments_coming_back_in_a_tracked_copy_are_not_new(speech, drafter, colleague):
+    part = sections(speech)[2]
+    comment = comment_add(
+        speech=speech, user=colleague, section_id=part.pk, anchor_text="宪法", anchor_offset=0, body="核对"
+    )
+    comment_reply(comment=comment, user=drafter, body="已核对")
+    exported, _ = speech_tracked_docx(speech, export_options(), tracked_from=1)
+    data = replace_run(
+        exported,
+        "规定，中华人民共和国一切权力属于人民。",
+        ins("根本") + r("规定，中华人民共和国一切权力属于人民。"),
+    )
+    imp = review_import(speech=speech, data=data)
+    assert [c.text for _, c in imp.change_rows()] == ["根本"]
+    assert imp.comments == []

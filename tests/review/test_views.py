@@ -137,3 +137,11 @@ def test_importing_another_speechs_file_says_so(client, speech, drafter):
     assert "属于另一篇讲话稿" in response.content.decode()
     bad = client.post(reverse("review:import", args=[speech.pk]), {"file": SimpleUploadedFile("a.txt", b"x")})
     assert "请上传 .docx 格式的文件" in bad.content.decode()
+
+
+def test_the_drafter_sees_on_the_home_page_what_came_back(client, speech, drafter, colleague):
+    services.review_send(speech=speech, user=drafter, reviewers=[colleague])
+    services.review_decide(speech=speech, user=colleague, approve=False, note="再改改")
+    client.force_login(drafter)
+    html = client.get(reverse("drafting:list")).content.decode()
+    assert 'id="came-back"' in html and "退回修改" in html

@@ -12,7 +12,11 @@ def stage_history(speech):
 
 @register.inclusion_tag("review/pending.html", takes_context=True)
 def pending_reviews(context):
-    return {"assignments": list(services.pending_reviews(context["request"].user)[:20])}
+    user = context["request"].user
+    return {
+        "assignments": list(services.pending_reviews(user)[:20]),
+        "came_back": list(services.came_back(user)[:20]),
+    }
 
 
 @register.inclusion_tag("review/open_comments.html")
