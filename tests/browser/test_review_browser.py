@@ -47,6 +47,7 @@ def test_a_review_round_from_sending_to_final(page, new_page, drafter, colleague
     expect(pending).to_contain_text("待我审核")
     expect(pending.locator("#pending-count")).to_have_text("1")
     pending.get_by_role("link", name=speech.title).click()
+    expect(reviewer.locator("#comment-form")).to_be_visible()
     card = reviewer.locator(f"section.sd-section[data-id='{part.pk}']")
     select_words(reviewer, card, "一切权力属于人民")
     expect(reviewer.locator("#comment-anchor")).to_contain_text("一切权力属于人民")

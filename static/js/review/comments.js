@@ -79,9 +79,11 @@ document.addEventListener("click", (event) => {
   const anchor = event.target instanceof Element ? event.target.closest(".sd-comment-anchor") : null;
   if (anchor) reveal(anchor.closest(".sd-comment"));
 });
-// The panel is swapped after each comment; keep a selection made before the swap in the new form.
-document.body.addEventListener("htmx:afterSwap", (event) => {
-  if (event.target instanceof Element && event.target.id === "review-panel") {
-    selection = null;
-  }
+// The panel arrives after the page (and again after each action): words selected before it came
+// are handed to its form then; a comment sent uses its words up.
+document.body.addEventListener("htmx:load", (event) => {
+  if (event.detail.elt instanceof Element && event.detail.elt.id === "review-panel") show();
+});
+document.addEventListener("submit", (event) => {
+  if (event.target instanceof Element && event.target.id === "comment-form") selection = null;
 });
