@@ -467,15 +467,6 @@ def _plain(p: Planned, index: int) -> Written:
     return Written(p.style, [Piece(text, style) for text, style in p.runs], new_index=index)
 
 
-def _style_at(runs: list[Run], offset: int) -> str | None:
-    position = 0
-    for text, style in runs:
-        position += len(text)
-        if offset < position:
-            return style
-    return runs[-1][1] if runs else None
-
-
 def _compared(old: Planned, new: Planned, index: int, stamp: ChangeStamp, diff: WordDiff) -> Written:
     """``new`` with word-level insertions and deletions against ``old``; styles follow the new runs."""
     pieces: list[Piece] = []
@@ -499,14 +490,16 @@ def _compared(old: Planned, new: Planned, index: int, stamp: ChangeStamp, diff: 
 def _split_by_runs(runs: list[Run], start: int, text: str, change: str) -> list[Piece]:
     """``text`` (standing at ``start`` of ``runs``' text) cut where the character style changes."""
     pieces: list[Piece] = []
-    position = 0
-    while position < len(text):
-        style = _style_at(runs, start + position)
-        end = position + 1
-        while end < len(text) and _style_at(runs, start + end) == style:
-            end += 1
-        pieces.append(Piece(text[position:end], style, change))
-        position = end
+    end = start + len(text)
+    position = 0  # where the current run starts in the runs' text
+    for run_text, style in runs:
+        run_end = position + len(run_text)
+        lo, hi = max(start, position), min(end, run_end)
+        if lo < hi:
+            pieces.append(Piece(text[lo - start : hi - start], style, change))
+        position = run_end
+    if position < end:  # text past the runs (never expected): keep it in the last run's style
+        pieces.append(Piece(text[max(position, start) - start :], runs[-1][1] if runs else None, change))
     return pieces
 
 
