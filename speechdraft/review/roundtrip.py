@@ -432,6 +432,7 @@ def _own_comment_texts(speech: Speech) -> set[str]:
 # (base, current, reviewer's) → merged text, or None when they cannot be merged. The rule here is the
 # section-level one; a three-way merge (text/merge.py) can take its place without changing the callers.
 Merge = Callable[[str, str, str], str | None]
+_HEADING_END = "。！？!?"
 
 
 def section_merge(base: str, current: str, theirs: str) -> str | None:
@@ -490,6 +491,9 @@ def review_apply(
             heading, body = split_marked_heading(body)
             if not heading:
                 heading, body = base_section.get("heading", ""), "\n".join(paragraphs)
+        if heading.rstrip(_HEADING_END) == base_section.get("heading", "").rstrip(_HEADING_END):
+            # Printing a run-in heading adds its full stop; that is not the reviewer's change.
+            heading = base_section.get("heading", "")
         merged_heading = merge(base_section.get("heading", ""), section.get("heading", ""), heading)
         merged_body = merge(base_section.get("body", ""), section.get("body", ""), body)
         if merged_heading is None or merged_body is None:

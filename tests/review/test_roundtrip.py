@@ -260,3 +260,21 @@ def test_the_apps_own_comments_coming_back_in_a_tracked_copy_are_not_new(speech,
     imp = review_import(speech=speech, data=data)
     assert [c.text for _, c in imp.change_rows()] == ["根本"]
     assert imp.comments == []
+
+
+def test_a_run_in_heading_printed_with_its_full_stop_is_not_a_change_of_the_heading(drafter):
+    speech = make_speech(
+        drafter,
+        sections=[
+            {"role": "salutation", "body": "各位代表："},
+            {"role": "part", "heading": "提高认识", "body": "宪法规定，一切权力属于人民。"},
+        ],
+    )
+    exported, _ = speech_docx(speech, export_options())
+    data = replace_run(
+        exported, "宪法规定，一切权力属于人民。", r("宪法") + ins("明确") + r("规定，一切权力属于人民。")
+    )
+    imp = review_import(speech=speech, data=data)
+    review_apply(imp=imp, user=drafter, accepted={i for i, _ in imp.change_rows()})
+    part = sections(speech)[1]
+    assert (part.heading, part.body) == ("提高认识", "宪法明确规定，一切权力属于人民。")

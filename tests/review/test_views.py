@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from speechdraft.drafting.services import speech_data, speech_save
 from speechdraft.export.services import export_options, speech_docx
 from speechdraft.review import services
 from speechdraft.review.models import Comment
@@ -145,3 +146,15 @@ def test_the_drafter_sees_on_the_home_page_what_came_back(client, speech, drafte
     client.force_login(drafter)
     html = client.get(reverse("drafting:list")).content.decode()
     assert 'id="came-back"' in html and "退回修改" in html
+
+
+def test_the_panel_says_that_editing_after_final_starts_the_next_draft(client, speech, drafter):
+    services.review_finalize(speech=speech, user=drafter)
+    client.force_login(drafter)
+    url = reverse("review:panel", args=[speech.pk])
+    assert "再修改会开始第2稿" in client.get(url).content.decode()
+    data = speech_data(speech)
+    data["sections"][1]["body"] = "改了开场。"
+    speech_save(speech=speech, user=drafter, base_version=speech.version, data=data)
+    html = client.get(url).content.decode()
+    assert "定稿后的修改属于第2稿" in html and "定稿</button>" in html
