@@ -12,6 +12,7 @@ from django.core.management import call_command
 from speechdraft.drafting.services import speech_data, speech_save
 from speechdraft.export.preview import render_pdf
 from speechdraft.export.services import export_options, speech_docx, speech_tracked_docx
+from speechdraft.review.roundtrip import review_apply, review_import
 from speechdraft.review.services import comment_add
 from tests.drafting.factories import make_speech
 from tests.export.pdf_measure import pdf_pages
@@ -144,3 +145,16 @@ def test_accepting_a_libreoffice_review_gives_the_edited_text(revised, tmp_path)
     assert "要参加×区人民代表大会会议" in bodies[3]
     assert "积极" not in bodies[3]
     assert revised.comments.filter(body__startswith="这里再斟酌").exists()
+
+
+def test_a_paragraph_split_in_libreoffice_becomes_two_paragraphs_of_the_section(revised, drafter):
+    data, _ = speech_docx(revised, export_options())
+    split = edit_docx(
+        data, {"author": "张处长", "edits": [{"find": "人大代表是人民代表大会的主体，", "split": True}]}
+    )
+    imp = review_import(speech=revised, data=split)
+    part = list(revised.sections.all())[3]
+    assert [(c.kind, c.text, c.section_id) for _, c in imp.change_rows()] == [("insert", "\n", part.pk)]
+    review_apply(imp=imp, user=drafter, accepted={i for i, _ in imp.change_rows()})
+    part.refresh_from_db()
+    assert part.body == "人大代表是人民代表大会的主体，\n要积极参加×区人民代表大会会议。"

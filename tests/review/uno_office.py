@@ -5,7 +5,8 @@
 
 SPEC: {"author": "...", "edits": [{"find": "text in a paragraph", "insert": "...", "delete": "..."}],
 "comment": {"find": "...", "text": "...", "author": "..."}}. ``insert`` goes right after ``find``;
-``delete`` is removed where it first stands in that paragraph.
+``delete`` is removed where it first stands in that paragraph; ``"split": true`` presses Enter after
+``find``.
 
 Measured on LibreOffice 7.4 (-nogui): documents must be opened hidden (a shown document with comments
 aborts soffice), search finds nothing in hidden documents (paragraphs are walked with cursors), and the
@@ -154,6 +155,10 @@ def edit(doc, spec: dict) -> None:
         if change.get("insert"):
             at = text.index(change["find"]) + len(change["find"])
             doc.getText().insertString(cursor_at(doc, para, at), change["insert"], False)
+        if change.get("split"):
+            # Enter pressed right after ``find``: the paragraph is split in two.
+            at = text.index(change["find"]) + len(change["find"])
+            doc.getText().insertControlCharacter(cursor_at(doc, para, at), 0, False)  # PARAGRAPH_BREAK
     comment = spec.get("comment")
     if comment:
         para = paragraph_with(doc, comment["find"])
