@@ -24,8 +24,9 @@ from django.db import transaction
 from lxml import etree
 
 from speechdraft.drafting.models import Revision, Speech
-from speechdraft.drafting.printing import split_marked_heading
+from speechdraft.drafting.printing import placeholder_key, split_marked_heading, split_paragraphs
 from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save, word_diff
+from speechdraft.text.placeholders import find_placeholders
 
 from .models import Comment
 
@@ -460,6 +461,55 @@ def _printed_sections(revision: Revision) -> dict[object, list[str]]:
     return out
 
 
+def keep_placeholders(raw: str, reviewed: str, values: dict | None) -> str:
+    """The reviewer's text with the speech's placeholders put back where their filled values stand.
+
+    The 审阅稿 shows ``×区`` as the value typed in the 占位符 panel (``云岩区``); written back as it
+    reads, the value would replace the placeholder for good and the panel would stop listing it. The
+    reviewer's edits are replayed on the stored text instead: unchanged words keep their stored form,
+    placeholders included; a placeholder inside words the reviewer rewrote takes what they wrote.
+    """
+    raw = "\n".join(split_paragraphs(raw))
+    if not values:
+        return reviewed
+    # (printed, stored) pieces of the stored text, placeholders filled the way printing fills them.
+    segments: list[tuple[int, int, str, str]] = []
+    position = 0
+
+    def add(printed_text: str, stored: str) -> None:
+        nonlocal position
+        segments.append((position, position + len(printed_text), printed_text, stored))
+        position += len(printed_text)
+
+    for index, line in enumerate(raw.split("\n")):
+        if index:
+            add("\n", "\n")
+        cursor = 0
+        for placeholder in find_placeholders(line):
+            if placeholder.start > cursor:
+                add(line[cursor : placeholder.start], line[cursor : placeholder.start])
+            add(values.get(placeholder_key(line, placeholder)) or placeholder.text, placeholder.text)
+            cursor = placeholder.end
+        if cursor < len(line):
+            add(line[cursor:], line[cursor:])
+    printed = "".join(piece for _, _, piece, _ in segments)
+    out: list[str] = []
+    old = 0
+    for piece in word_diff(printed, reviewed):
+        if piece.op == "insert":
+            out.append(piece.text)
+            continue
+        start, end = old, old + len(piece.text)
+        old = end
+        if piece.op == "delete":
+            continue
+        for lo, hi, printed_text, stored in segments:
+            a, b = max(lo, start), min(hi, end)
+            if a < b:
+                out.append(stored if (a, b) == (lo, hi) else printed_text[a - lo : b - lo])
+    return "".join(out)
+
+
 @dataclass
 class ApplyOutcome:
     revision: Revision | None
@@ -491,6 +541,9 @@ def review_apply(
             heading, body = split_marked_heading(body)
             if not heading:
                 heading, body = base_section.get("heading", ""), "\n".join(paragraphs)
+        values = imp.base.snapshot.get("placeholder_values") or None
+        heading = keep_placeholders(base_section.get("heading", ""), heading, values)
+        body = keep_placeholders(base_section.get("body", ""), body, values)
         if heading.rstrip(_HEADING_END) == base_section.get("heading", "").rstrip(_HEADING_END):
             # Printing a run-in heading adds its full stop; that is not the reviewer's change.
             heading = base_section.get("heading", "")

@@ -278,3 +278,24 @@ def test_a_run_in_heading_printed_with_its_full_stop_is_not_a_change_of_the_head
     review_apply(imp=imp, user=drafter, accepted={i for i, _ in imp.change_rows()})
     part = sections(speech)[1]
     assert (part.heading, part.body) == ("提高认识", "宪法明确规定，一切权力属于人民。")
+
+
+def test_a_reviewed_section_keeps_its_placeholders_where_their_values_were_printed(drafter):
+    speech = make_speech(drafter, placeholder_values={"区名": "云岩"})
+    exported, _ = speech_docx(speech, export_options())
+    printed = "人大代表是人民代表大会的主体，要积极参加云岩区人民代表大会会议。"
+    data = replace_run(
+        exported,
+        printed,
+        r("人大代表是人民代表大会的主体，要") + dele("积极") + r("参加云岩区人民代表大会会议。"),
+    )
+    imp = review_import(speech=speech, data=data)
+    review_apply(imp=imp, user=drafter, accepted={i for i, _ in imp.change_rows()})
+    assert sections(speech)[3].body == "人大代表是人民代表大会的主体，要参加×区人民代表大会会议。"
+
+
+def test_keep_placeholders_takes_the_reviewers_words_where_a_value_was_rewritten():
+    values = {"区名": "云岩"}
+    assert roundtrip.keep_placeholders("全×区人民", "全云岩区人民", values) == "全×区人民"
+    assert roundtrip.keep_placeholders("全×区人民", "全南明区人民", values) == "全南明区人民"
+    assert roundtrip.keep_placeholders("全×区人民", "全云岩区广大人民", values) == "全×区广大人民"
