@@ -164,6 +164,8 @@ def import_review(request, speech_pk):
             except ReviewFileError as exc:
                 context["error"] = str(exc)
             else:
+                # One pending 审阅稿 per person and speech: an earlier upload never applied is dropped.
+                ReviewUpload.objects.filter(speech=speech, user=request.user).delete()
                 upload = ReviewUpload.objects.create(
                     speech=speech,
                     user=request.user,
