@@ -4,9 +4,11 @@ drafter resolves it and 定稿, and 历史版本 shows every stage."""
 import pytest
 from playwright.sync_api import expect
 
+from speechdraft.export.services import export_options, speech_docx
 from speechdraft.review.models import Comment, Stage
 from tests.conftest import browser_login
 from tests.drafting.factories import make_speech
+from tests.review.docx_edit import ins, r, replace_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,3 +85,25 @@ def test_a_review_round_from_sending_to_final(page, new_page, drafter, colleague
     expect(rows.nth(2)).to_contain_text("退回修改 → 定稿")
     expect(page.locator(".revision-name").first).to_have_text("第1稿定稿")
     assert speech.review.stage == Stage.FINAL
+
+
+def test_the_drafter_imports_a_returned_review_and_accepts_it_all(page, drafter, tmp_path):
+    speech = make_speech(drafter)
+    exported, _ = speech_docx(speech, export_options())
+    lead = "宪法规定，中华人民共和国一切权力属于人民。"
+    path = tmp_path / "审阅稿.docx"
+    path.write_bytes(
+        replace_run(exported, lead, r("宪法") + ins("和法律") + r("规定，中华人民共和国一切权力属于人民。"))
+    )
+
+    browser_login(page, drafter)
+    page.goto(speech.get_absolute_url())
+    page.get_by_role("link", name="导入审阅稿").click()
+    page.get_by_label("审阅稿（.docx）").set_input_files(str(path))
+    page.get_by_role("button", name="导入审阅稿").click()
+    changes = page.locator("#review-changes")
+    expect(changes.locator("ins")).to_have_text("和法律")
+    expect(changes).to_contain_text("张处长")
+    page.get_by_role("button", name="全部接受").click()
+    expect(page.locator(".alert-success")).to_contain_text("生成第 2 版")
+    expect(page.locator("#print-sheet")).to_contain_text("宪法和法律规定")
