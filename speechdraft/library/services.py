@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from speechdraft.text.counting import count_chars
 from speechdraft.text.errors import TextError
 from speechdraft.text.loading import LoadedDocument, load_document
 from speechdraft.text.parser import ParsedSpeech, parse_speech
@@ -51,10 +52,6 @@ class ImportOutcome:
 def normalised_hash(text: str) -> str:
     """Two files that differ only in whitespace or line breaks are the same document."""
     return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
-
-
-def count_chars(text: str) -> int:
-    return len(re.sub(r"\s+", "", text))
 
 
 def suggest_category_name(heading: str) -> str | None:
