@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from speechdraft.text.parser import parse_speech
+from speechdraft.text.parser import heading_marker, parse_speech
 
 from .models import Block, Category, CorpusDocument, Role, SpeechTemplate, TemplateSlot
 from .services import DEFAULT_CATEGORIES, blocks_cut_from_document, corpus_import_files
@@ -88,6 +88,11 @@ def _seed_document(spec: TemplateSpec) -> tuple[CorpusDocument, bool]:
     return document, is_new
 
 
+def _without_marker(heading: str) -> str:
+    found = heading_marker(heading)
+    return heading[len(found[1]) :].strip() if found else heading
+
+
 def _build_template(spec: TemplateSpec, document: CorpusDocument) -> SpeechTemplate:
     parsed = parse_speech(document.text)
     if not document.blocks.exists():
@@ -112,6 +117,7 @@ def _build_template(spec: TemplateSpec, document: CorpusDocument) -> SpeechTempl
             title="称呼",
             guidance="单独成行，以全角冒号结束。",
             default_text=parsed.salutation or "各位代表、同志们：",
+            example_text=parsed.salutation or "",
         ),
     ]
     opening = next((s for s in segments if s.role == "opening"), None)
@@ -124,6 +130,7 @@ def _build_template(spec: TemplateSpec, document: CorpusDocument) -> SpeechTempl
             guidance=spec.opening_guidance,
             suggested_category=categories.get("开场"),
             suggested_block=blocks.get((opening.start, opening.end)) if opening else None,
+            example_text=opening.text if opening else "",
         )
     )
     for i, part in enumerate(parsed.parts):
@@ -135,7 +142,9 @@ def _build_template(spec: TemplateSpec, document: CorpusDocument) -> SpeechTempl
                 order=2 + i,
                 role=Role.PART,
                 title=part.heading[:120],
+                heading_pattern=_without_marker(part.heading)[:200],
                 guidance=guidance,
+                example_text=part.body,
                 suggested_category=block.category if block else None,
                 suggested_block=block,
             )
@@ -150,6 +159,7 @@ def _build_template(spec: TemplateSpec, document: CorpusDocument) -> SpeechTempl
             guidance=spec.closing_guidance,
             suggested_category=categories.get("结尾"),
             suggested_block=blocks.get((closing.start, closing.end)) if closing else None,
+            example_text=closing.text if closing else "",
         )
     )
     TemplateSlot.objects.bulk_create(slots)
