@@ -2,7 +2,6 @@ import json
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from speechdraft.library.models import Role, SpeechTemplate
 
@@ -163,7 +162,7 @@ class SpeechSearchForm(forms.Form):
             return qs.order_by(*self.SORTS["recent"])
         q = self.cleaned_data["q"].strip()
         if q:
-            qs = qs.filter(Q(title__icontains=q) | Q(occasion__icontains=q) | Q(speaker__icontains=q))
+            qs = qs.search(q)
         return qs.order_by(*self.SORTS[self.cleaned_data["sort"] or "recent"])
 
 

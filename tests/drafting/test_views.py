@@ -8,7 +8,7 @@ from django.urls import reverse
 from speechdraft.drafting.models import Revision, Speech, SpeechShare
 from speechdraft.library.models import Block, SpeechTemplate
 from tests.conftest import make_block
-from tests.drafting.factories import make_speech, save_payload, share
+from tests.drafting.factories import make_sections, make_speech, save_payload, share
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -52,6 +52,17 @@ def test_list_search_and_htmx_fragment(logged_in, drafter):
     html = response.content.decode()
     assert is_fragment(response) and "在培训班上的讲话" in html and "座谈会" not in html
     assert "没有找到" in logged_in.get(reverse("drafting:list"), {"q": "航天"}).content.decode()
+
+
+def test_list_search_looks_inside_the_speech_text_word_by_word(logged_in, drafter):
+    sections = make_sections()
+    sections[3]["body"] = "要围绕乡村振兴开展专题调研，听取群众意见。"
+    make_speech(drafter, title="在代表座谈会上的讲话", sections=sections)
+    make_speech(drafter, title="在培训班上的讲话")
+    # jieba terms, each found somewhere in the speech (not necessarily together): 乡村振兴 … 调研
+    page = logged_in.get(reverse("drafting:list"), {"q": "乡村振兴调研"}).context["page"]
+    assert [s.title for s in page] == ["在代表座谈会上的讲话"]
+    assert not list(logged_in.get(reverse("drafting:list"), {"q": "乡村振兴航天"}).context["page"])
 
 
 def test_list_sorts_by_last_change_then_title(logged_in, drafter):
