@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from speechdraft.library.forms import BlockFilterForm, BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
+from speechdraft.library.recommend import recommend
 
 from . import services
 from .forms import DiffForm, NewSpeechForm, RevisionNameForm, ShareForm, SpeechSaveForm, SpeechSearchForm
@@ -518,3 +519,48 @@ def revision_name(request, pk, number):
             request, "drafting/history.html#revision-row", context, status=200 if form.is_valid() else 400
         )
     return redirect(reverse("drafting:history", args=[speech.pk]))
+
+
+@require_GET
+def recommend_panel(request, pk):
+    """素材推荐 for the section that has focus: the editor sends what is on screen (it may be unsaved).
+
+    The slot's 写作提示 and 参考范文 come from the stored section; the ranking from
+    ``library.recommend`` over blocks and corpus paragraphs.
+    """
+    speech = get_speech_for(request.user, pk)
+    sections = list(speech.sections.all())
+    section_id = request.GET.get("section", "")
+    section = next((s for s in sections if section_id.isdigit() and s.pk == int(section_id)), None)
+    heading = request.GET.get("heading", "")[:300]
+    body = request.GET.get("body", "")[:5000]
+    guidance = section.guidance if section else ""
+    suggestions = recommend(
+        heading=heading or (section.heading if section else ""),
+        guidance=guidance,
+        text=body or (section.body if section else ""),
+        speech_text=speech.as_text(),
+        used_blocks={s.source_block_id for s in sections if s.source_block_id},
+    )
+    example = _slot_example(speech, section)
+    context = {
+        "speech": speech,
+        "suggestions": suggestions,
+        "section": section,
+        "guidance": guidance,
+        "example": example,
+        "can_edit": speech.can_edit(request.user),
+    }
+    if request.htmx:
+        return render(request, "drafting/recommend_panel.html#recommend-results", context)
+    return render(request, "drafting/recommend_panel.html", context)
+
+
+def _slot_example(speech, section) -> list[str]:
+    """参考范文 of the template slot a section came from, by role and position among its role."""
+    if section is None or speech.template_id is None:
+        return []
+    same_role = [s.pk for s in speech.sections.all() if s.role == section.role]
+    slots = [s for s in speech.template.slots.all() if s.role == section.role]
+    index = same_role.index(section.pk) if section.pk in same_role else 0
+    return slots[index].example_paragraphs if index < len(slots) else []
