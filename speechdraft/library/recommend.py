@@ -13,12 +13,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from speechdraft.text.recommend import PassageIndex, Recommendation, query_words
+from speechdraft.text.recommend import PassageIndex, Recommendation, corpus_paragraphs, query_words
 
 from .models import Block, CorpusDocument
-
-# Paragraphs shorter than this are titles, salutations and date lines: nothing to reuse.
-MIN_PARAGRAPH_CHARS = 30
 
 _lock = threading.Lock()
 _cached: tuple[tuple, PassageIndex] | None = None
@@ -35,16 +32,6 @@ class Suggestion:
     score: float
     words: tuple[str, ...]
     used: bool  # already in the speech
-
-
-def corpus_paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    pos = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if len(stripped) >= MIN_PARAGRAPH_CHARS:
-            start = pos + line.index(stripped[0])
-            yield start, start + len(stripped)
-        pos += len(line) + 1
 
 
 def _signature() -> tuple:

@@ -14,7 +14,7 @@ keep it until the corpus changes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,8 @@ B = 0.75
 # Keywords taken from the writer's context: enough to describe a part, few enough that a long draft
 # does not drown the heading's words.
 MAX_QUERY_WORDS = 24
+# Paragraphs shorter than this are titles, salutations and date lines: nothing to reuse.
+MIN_PARAGRAPH_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,38 @@ def query_words(*texts: str, limit: int = MAX_QUERY_WORDS) -> list[str]:
     return ranked[:limit]
 
 
+def corpus_paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Offsets of the reusable paragraphs of a document (stripped, at least MIN_PARAGRAPH_CHARS)."""
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if len(stripped) >= MIN_PARAGRAPH_CHARS:
+            start = pos + line.index(stripped[0])
+            yield start, start + len(stripped)
+        pos += len(line) + 1
+
+
 class PassageIndex:
     """BM25 over passages; build once with ``PassageIndex(passages)``, query with ``search``."""
 
     def __init__(self, passages: Iterable[tuple[Hashable, str]]) -> None:
+        self._build((key, content_words(text)) for key, text in passages)
+
+    @classmethod
+    def from_words(cls, passages: Iterable[tuple[Hashable, list[str]]]) -> PassageIndex:
+        """An index over passages already cut into content words."""
+        index = cls.__new__(cls)
+        index._build(passages)
+        return index
+
+    def _build(self, passages: Iterable[tuple[Hashable, list[str]]]) -> None:
         self.keys: list[Hashable] = []
         vocabulary: dict[str, int] = {}
         rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
         lengths: list[int] = []
-        for key, text in passages:
-            words = content_words(text)
+        for key, words in passages:
             doc = len(self.keys)
             self.keys.append(key)
             lengths.append(len(words))

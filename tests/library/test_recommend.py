@@ -5,11 +5,12 @@ from django.urls import reverse
 
 from speechdraft.library import recommend as service
 from speechdraft.library.models import Block
-from speechdraft.text.recommend import PassageIndex, query_words
+from speechdraft.text.recommend import PassageIndex, corpus_paragraphs, query_words
 from tests.conftest import make_block, make_document
 from tests.drafting.factories import make_speech
 
 pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _fresh_index():
@@ -38,7 +39,7 @@ def test_passage_index_ranks_the_passage_sharing_the_rarest_words_first():
 
 def test_corpus_paragraphs_skip_short_lines_and_keep_offsets():
     text = "标题\n" + LONG + "\n同志们：\n  " + LONG
-    spans = list(service.corpus_paragraphs(text))
+    spans = list(corpus_paragraphs(text))
     assert [text[a:b] for a, b in spans] == [LONG, LONG]
 
 
