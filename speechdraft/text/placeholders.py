@@ -269,7 +269,84 @@ def printed_value(text: str, binding: Binding, value: str) -> str:
     return value
 
 
+# --- facts of the source speech ------------------------------------------------------------------
+
+_ARABIC = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+_CN_NUM = "[一二三四五六七八九十百千两]+"
+_PROVINCE_NAMES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
+    "海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆"
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact of the speech a template was made from, which another office's speech must not repeat."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+    # What the fact becomes in the template: the typed token replacing the part in ``start:end``
+    # (e.g. "{{日期}}"), or "" when only a person can decide (a named campaign, an outdated phrase).
+    replacement: str = ""
+
+
+_FACT_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(
+            r"[0-9０-９]{4}年(?:[0-9０-９]{1,2}月(?:[0-9０-９]{1,2}日)?)?|[0-9０-９]{1,2}月[0-9０-９]{1,2}日"
+        ),
+        "具体日期",
+        "{{日期}}",
+    ),
+    (re.compile(rf"{_ARABIC}\s*[%％]|百分之{_CN_NUM}"), "百分比", "{{比例|数字}}"),
+    (
+        re.compile(rf"(?<![0-9０-９]){_ARABIC}(?=\s*(?:名|人|件|个|条|项|次|家|所|户|万|亿|元))"),
+        "具体数量",
+        "{{数字}}",
+    ),
+    (re.compile(rf"(?<=区|县|市)(?:第)?{_CN_NUM}(?=届)"), "届次", "{{届次}}"),
+    (re.compile(rf"(?<=[第届]){_CN_NUM}(?=次(?:全体)?会议)"), "会次", "{{会次}}"),
+    (re.compile(rf"(?:{_PROVINCE_NAMES})(?:省|市|自治区)?"), "外省地名", "{{省名|地名}}"),
+    (re.compile(r"“[^“”\n]{2,14}”(?=主题活动|活动|行动|工程|专项)"), "具名活动", ""),
+    (re.compile(r"(?:区|县|市)第?[一二三四五六七八九十]+次党代会"), "本地会议", ""),
+    (re.compile(r"全面建成小康社会|党的十九大|十九届[一二三四五六七]中全会"), "可能过时的表述", ""),
+)
+
+
+def find_source_facts(text: str) -> list[Fact]:
+    """Dates, counts, percentages, 届次, other provinces, named campaigns and dated formulations."""
+    facts: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, reason, replacement in _FACT_RULES:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            facts.append(Fact(m.start(), m.end(), m.group(), reason, replacement))
+    facts.sort(key=lambda f: f.start)
+    return facts
+
+
+def facts_to_placeholders(text: str) -> tuple[str, int]:
+    """``text`` with every fact that has a typed token replaced by it; returns (text, how many)."""
+    out, pos, count = [], 0, 0
+    for fact in find_source_facts(text):
+        if not fact.replacement:
+            continue
+        out.append(text[pos : fact.start])
+        out.append(fact.replacement)
+        pos = fact.end
+        count += 1
+    out.append(text[pos:])
+    return "".join(out), count
+
+
 __all__ = [
+    "Fact",
+    "find_source_facts",
+    "facts_to_placeholders",
     "KINDS",
     "SURE",
     "Binding",

@@ -96,3 +96,34 @@ def test_a_token_names_its_kind_only_when_the_key_does_not_say_it():
     assert make_token("通报人", "人名") == "{{通报人|人名}}"
     (binding,) = bind_placeholders(make_token("通报人", "人名"))
     assert (binding.key, binding.kind, binding.confidence) == ("通报人", "人名", 1.0)
+
+
+# --- facts of the source speech, for templates ------------------------------------------------
+
+from speechdraft.text.placeholders import facts_to_placeholders, find_source_facts  # noqa: E402
+
+FACT_CASES = [
+    ("区人大常委会2023年上半年工作", [("2023年", "具体日期")]),
+    ("7月14日全区召开交流会", [("7月14日", "具体日期")]),
+    ("我们当选的274名代表", [("274", "具体数量")]),
+    ("代表占82.48%，多数", [("82.48%", "百分比")]),
+    ("认真落实区九届人大常委会", [("九", "届次")]),
+    ("总书记视察贵州重要讲话", [("贵州", "外省地名")]),
+    ("开展“乡村振兴，代表在行动”主题活动", [("“乡村振兴，代表在行动”", "具名活动")]),
+    ("为全面建成小康社会作贡献", [("全面建成小康社会", "可能过时的表述")]),
+    ("前3年和三个方面", []),
+    ("人大代表要依法履职", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FACT_CASES)
+def test_source_facts_are_found_with_their_reason(text, expected):
+    assert [(f.text, f.reason) for f in find_source_facts(text)] == expected
+
+
+def test_facts_with_a_kind_become_typed_placeholders_and_the_rest_stay_for_a_person():
+    text = "2023年，274名区九届代表开展“四个一”活动。"
+    converted, count = facts_to_placeholders(text)
+    assert converted == "{{日期}}，{{数字}}名区{{届次}}届代表开展“四个一”活动。"
+    assert count == 3
+    assert [b.key for b in bind_placeholders(converted)] == ["日期", "数字", "届次"]
