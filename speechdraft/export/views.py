@@ -8,7 +8,7 @@ from speechdraft.drafting.services import get_speech_for
 from .forms import export_form
 from .http import docx_response
 from .preview import PreviewError, render_pdf
-from .services import speech_docx, unfilled_placeholders
+from .services import speech_docx, unfilled_placeholders, unsure_placeholders
 
 
 def export_page(request, speech_pk):
@@ -22,6 +22,7 @@ def export_page(request, speech_pk):
             "speech": speech,
             "form": form,
             "placeholders": unfilled_placeholders(speech),
+            "unsure": unsure_placeholders(speech),
             "query": request.GET.urlencode(),
         },
     )
