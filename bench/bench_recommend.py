@@ -27,6 +27,14 @@ from speechdraft.text.recommend import PassageIndex, corpus_paragraphs, query_wo
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "bench" / "recommend.md"
 TARGET_MS = 100
+NOTE = (
+    "The query is what has a target. The build is jieba over every paragraph and happens once per "
+    "process, at the first 素材推荐 request after the library changed; at 10k documents that first "
+    "request waits minutes, so a large office should warm it (or keep the index on disk, not done yet). "
+    "rank-bm25, when importable (`pip install --target DIR rank-bm25==0.2.2`, `PYTHONPATH=DIR`; not a "
+    "dependency), scores every passage for every query word, which is why the app uses the numpy postings "
+    "index instead."
+)
 
 QUERIES = [
     ("提高认识，增强当好人大代表的责任感", "从宪法、代表法讲代表的地位和职责，可用“一是…二是…三是…”分述。"),
@@ -106,6 +114,8 @@ def main() -> None:
         f"| index build: postings arrays from the words | {build_s:.1f} s | — |",
         "",
         comparison,
+        "",
+        NOTE,
         "",
     ]
     print("\n".join(lines))
