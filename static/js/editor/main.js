@@ -9,6 +9,8 @@
  *   panels.js       段落素材库: inserting blocks
  *   placeholders.js 占位符 values and the unfilled count
  *   save-first.js   查重 / 规范检查 / 导出Word save before they go
+ *   goto.js         去修改: the words of a 规范检查 finding, in view and selected
+ *   recommend.js    素材推荐 and 参考范文 for the section in focus
  *
  * A new side panel is one more module with a `mount…(editor)` function, imported and called below.
  * The server stays the single source of the speech's rules: part markers come from the page and
@@ -24,6 +26,8 @@ import { mountSections } from "./sections.js";
 import { mountBlockPanel } from "./panels.js";
 import { mountPlaceholders, placeholderValues, refreshPlaceholders } from "./placeholders.js";
 import { mountSaveFirst } from "./save-first.js";
+import { mountGoto } from "./goto.js";
+import { mountRecommend } from "./recommend.js";
 
 const canEdit = root.dataset.canEdit === "1";
 const metaForm = document.getElementById("speech-meta");
@@ -33,6 +37,7 @@ metaForm.addEventListener("submit", (event) => event.preventDefault());
 // Grow the textareas once they are visible (scrollHeight is 0 before layout).
 requestAnimationFrame(() => sectionsEl.querySelectorAll(".sd-body").forEach(autoGrow));
 mountNavigation();
+mountGoto();
 
 /** The speech as it is on screen, as the save endpoint takes it. */
 function payload() {
@@ -94,6 +99,7 @@ if (canEdit) {
   mountBlockPanel(changed);
   mountPlaceholders(changed);
   mountSaveFirst(autosave);
+  mountRecommend(changed);
 
   metaForm.addEventListener("input", () => changed());
   metaForm.addEventListener("change", (event) => {
