@@ -268,3 +268,47 @@ def split_marked_heading(text: str) -> tuple[str, str]:
 def placeholder_uses(printed: PrintedSpeech) -> list[PlaceholderUse]:
     """Placeholders of a speech grouped by the name they are filled under, in text order."""
     return list(printed.placeholders)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One placeholder where the writer sees it: in a section's heading or body, at field offsets."""
+
+    section: Any  # the section's key
+    field: str  # "heading" | "body"
+    start: int
+    end: int
+    text: str
+    key: str
+    kind: str
+    rule: str
+    sure: bool
+    context: str
+
+
+def placeholder_occurrences(sections: Iterable[SectionData]) -> list[Occurrence]:
+    """Every placeholder of the sections, bound the way printing binds it (paragraph by paragraph)."""
+    found = []
+    for section in sections:
+        for field in ("heading", "body"):
+            value = getattr(section, field) or ""
+            offset = 0
+            for line in value.split("\n"):
+                for b in bind_placeholders(line.strip()):
+                    start = offset + (len(line) - len(line.lstrip())) + b.start
+                    found.append(
+                        Occurrence(
+                            section.key,
+                            field,
+                            start,
+                            start + len(b.text),
+                            b.text,
+                            b.key,
+                            b.kind,
+                            b.rule,
+                            b.sure,
+                            b.context,
+                        )
+                    )
+                offset += len(line) + 1
+    return found

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from speechdraft.library.forms import BlockFilterForm, BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.recommend import recommend
+from speechdraft.text.placeholders import COMMON_KEYS
 
 from . import services
 from .forms import DiffForm, NewSpeechForm, RevisionNameForm, ShareForm, SpeechSaveForm, SpeechSearchForm
 from .models import CONFLICT_NOTE, TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare, section_key
-from .printing import PrintedSpeech, part_markers, placeholder_uses, speaking_time
+from .printing import PrintedSpeech, part_markers, placeholder_occurrences, placeholder_uses, speaking_time
 from .services import get_speech_for
 
 BLOCK_PANEL_SIZE = 20
@@ -34,6 +35,7 @@ BROWSER_MARKER_JSON = {
 
 
 def _count_label(chars: int) -> str:
+    # The one word count of the app (text.counting): letters and digits, punctuation not counted.
     return f"{chars}字 · {speaking_time(chars, settings.SPEECHDRAFT_CHARS_PER_MINUTE)}"
 
 
@@ -220,8 +222,16 @@ def _section_rows(speech: Speech, sections, printed: PrintedSpeech) -> list[dict
 
 
 def _placeholder_rows(speech: Speech, printed: PrintedSpeech):
+    """Each key with its value and every occurrence bound to it (section, context, rule), so the
+    panel can show where a value will go and rebind an occurrence that was bound wrongly."""
     values = speech.placeholder_values or {}
-    return [(use, values.get(use.key, "")) for use in placeholder_uses(printed)]
+    occurrences: dict[str, list] = {}
+    for occurrence in placeholder_occurrences(s.as_data() for s in speech.sections.all()):
+        occurrences.setdefault(occurrence.key, []).append(occurrence)
+    return [
+        (use, values.get(use.key, ""), [(o, section_key(o.section)) for o in occurrences.get(use.key, [])])
+        for use in placeholder_uses(printed)
+    ]
 
 
 @require_GET
@@ -239,7 +249,8 @@ def editor(request, pk):
         "rows": _section_rows(speech, sections, printed),
         "printed": printed,
         "placeholder_rows": placeholder_rows,
-        "unfilled_count": sum(1 for _, value in placeholder_rows if not value),
+        "rebind_keys": COMMON_KEYS,
+        "unfilled_count": sum(1 for _, value, _ in placeholder_rows if not value),
         "total_label": _count_label(printed.chars),
         "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
         "roles": Role.choices,
@@ -330,6 +341,7 @@ def placeholders(request, pk):
         "speech": speech,
         "can_edit": speech.can_edit(request.user),
         "placeholder_rows": _placeholder_rows(speech, speech.printed()),
+        "rebind_keys": COMMON_KEYS,
     }
     if request.htmx:
         return render(request, "drafting/editor.html#placeholders", context)

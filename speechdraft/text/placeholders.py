@@ -134,7 +134,9 @@ KEY_KINDS = {
     "口号": OTHER,
 }
 
-_CJK_NUMBER = "一二三四五六七八九十百千万两〇零"
+# The keys the 占位符 panel offers when an occurrence is rebound by hand, one per common kind.
+COMMON_KEYS = ("人名", "职务", "单位", "区名", "地点", "日期", "届次", "会次", "数字", "口号")
+
 
 
 @dataclass(frozen=True)

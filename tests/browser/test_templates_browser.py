@@ -98,3 +98,21 @@ def test_go_to_fix_brings_the_words_of_a_finding_in_the_last_section_into_view_s
         }"""
     )
     assert in_view
+
+
+def test_rebinding_one_occurrence_fills_it_with_the_other_keys_value(page, drafter):
+    sections = [
+        {"role": "salutation", "body": "各位代表："},
+        {"role": "opening", "body": "推动×区人大工作。现场会在**召开。"},
+    ]
+    speech = make_speech(drafter, sections=sections, placeholder_values={"区名": "海淀"})
+    browser_login(page, drafter)
+    page.goto(speech.get_absolute_url())
+    page.get_by_role("tab", name="占位符").click()
+    place = page.locator('.sd-ph[data-key="地点"] .sd-ph-occurrence')
+    expect(place).to_contain_text("现场会在**召开")
+    place.locator(".sd-ph-rebind").select_option("区名")
+    expect(page.locator("#save-state")).to_have_text("已保存")
+    expect(page.locator('.sd-ph[data-key="区名"] .sd-ph-occurrence')).to_have_count(2)
+    expect(page.locator("#preview-body")).to_contain_text("现场会在海淀区召开")
+    assert "{{区名}}" in page.locator(".sd-section[data-role=opening] .sd-body").input_value()

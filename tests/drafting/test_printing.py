@@ -160,3 +160,19 @@ def test_split_marked_heading_run_in_and_own_line():
 )
 def test_speaking_time_at_200_characters_a_minute(chars, label):
     assert speaking_time(chars, 200) == label
+
+
+def test_placeholder_occurrences_give_field_offsets_and_the_binding_of_each():
+    from speechdraft.drafting.printing import placeholder_occurrences
+
+    sections = [
+        SectionData("s1", "part", heading="推动**人大工作", body="第一段。\n  刚才，**同志通报了情况，现场会在**召开。"),
+    ]
+    found = placeholder_occurrences(sections)
+    assert [(o.field, o.key, o.sure) for o in found] == [
+        ("heading", "区名", True),
+        ("body", "人名", True),
+        ("body", "地点", True),
+    ]
+    body = sections[0].body
+    assert all(body[o.start : o.end] == "**" for o in found if o.field == "body")

@@ -448,3 +448,13 @@ def test_naming_a_revision(logged_in, edited):
     assert too_long.status_code == 400 and "版本名称最多 60 个字" in too_long.content.decode()
     assert logged_in.post(url, {"name": ""})["Location"] == reverse("drafting:history", args=[edited.pk])
     assert Revision.objects.get(speech=edited, number=2).name == ""
+
+
+def test_placeholder_panel_lists_every_occurrence_with_context_and_a_rebind_choice(logged_in, drafter):
+    sections = make_sections()
+    sections[1]["body"] = "刚才，**同志通报了情况。推动**人大工作的与时俱进。"
+    speech = make_speech(drafter, sections=sections)
+    html = logged_in.get(reverse("drafting:placeholders", args=[speech.pk]), headers=HTMX).content.decode()
+    assert html.count('class="sd-ph-occurrence') == 3  # 人名, 区名 here and the factory's ×区
+    assert "刚才，**同志通报了情况" in html and 'data-field="body"' in html
+    assert 'class="form-select form-select-sm w-auto sd-ph-rebind"' in html and '<option value="地点">' in html

@@ -11,6 +11,7 @@
  *   save-first.js   查重 / 规范检查 / 导出Word save before they go
  *   goto.js         去修改: the words of a 规范检查 finding, in view and selected
  *   recommend.js    素材推荐 and 参考范文 for the section in focus
+ *   bindings.js     改绑: one placeholder occurrence bound to another key
  *
  * A new side panel is one more module with a `mount…(editor)` function, imported and called below.
  * The server stays the single source of the speech's rules: part markers come from the page and
@@ -28,6 +29,7 @@ import { mountPlaceholders, placeholderValues, refreshPlaceholders } from "./pla
 import { mountSaveFirst } from "./save-first.js";
 import { mountGoto } from "./goto.js";
 import { mountRecommend } from "./recommend.js";
+import { mountBindings } from "./bindings.js";
 
 const canEdit = root.dataset.canEdit === "1";
 const metaForm = document.getElementById("speech-meta");
@@ -100,6 +102,7 @@ if (canEdit) {
   mountPlaceholders(changed);
   mountSaveFirst(autosave);
   mountRecommend(changed);
+  mountBindings(changed, autosave);
 
   metaForm.addEventListener("input", () => changed());
   metaForm.addEventListener("change", (event) => {
