@@ -138,7 +138,6 @@ KEY_KINDS = {
 COMMON_KEYS = ("人名", "职务", "单位", "区名", "地点", "日期", "届次", "会次", "数字", "口号")
 
 
-
 @dataclass(frozen=True)
 class _Rule:
     name: str

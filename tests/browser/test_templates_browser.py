@@ -75,7 +75,9 @@ def test_go_to_fix_brings_the_words_of_a_finding_in_the_last_section_into_view_s
     paragraphs = "\n".join([LINE] * 26)
     sections = [{"role": "salutation", "body": "各位代表、同志们："}]
     sections += [{"role": "part", "heading": f"第{i}部分的标题", "body": paragraphs} for i in range(1, 10)]
-    sections.append({"role": "closing", "body": paragraphs + "\n同志们，让我们为全面建成小康社会作出新的贡献！"})
+    sections.append(
+        {"role": "closing", "body": paragraphs + "\n同志们，让我们为全面建成小康社会作出新的贡献！"}
+    )
     speech = make_speech(drafter, sections=sections)
     assert speech.printed().chars >= 10_000
     browser_login(page, drafter)

@@ -166,7 +166,12 @@ def test_placeholder_occurrences_give_field_offsets_and_the_binding_of_each():
     from speechdraft.drafting.printing import placeholder_occurrences
 
     sections = [
-        SectionData("s1", "part", heading="推动**人大工作", body="第一段。\n  刚才，**同志通报了情况，现场会在**召开。"),
+        SectionData(
+            "s1",
+            "part",
+            heading="推动**人大工作",
+            body="第一段。\n  刚才，**同志通报了情况，现场会在**召开。",
+        ),
     ]
     found = placeholder_occurrences(sections)
     assert [(o.field, o.key, o.sure) for o in found] == [

@@ -457,4 +457,6 @@ def test_placeholder_panel_lists_every_occurrence_with_context_and_a_rebind_choi
     html = logged_in.get(reverse("drafting:placeholders", args=[speech.pk]), headers=HTMX).content.decode()
     assert html.count('class="sd-ph-occurrence') == 3  # 人名, 区名 here and the factory's ×区
     assert "刚才，**同志通报了情况" in html and 'data-field="body"' in html
-    assert 'class="form-select form-select-sm w-auto sd-ph-rebind"' in html and '<option value="地点">' in html
+    assert (
+        'class="form-select form-select-sm w-auto sd-ph-rebind"' in html and '<option value="地点">' in html
+    )
