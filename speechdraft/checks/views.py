@@ -11,7 +11,7 @@ from speechdraft.export.http import docx_response
 from speechdraft.library.models import CorpusDocument
 
 from .models import SimilarityReport
-from .presentation import marked_paragraphs, section_for, side_by_side
+from .presentation import marked_paragraphs, section_for, section_marks, side_by_side
 from .report_docx import report_docx
 from .services import lint_fix_apply, speech_check, text_lint
 
@@ -72,6 +72,18 @@ def latest_report(request, speech_pk):
     if report is None:
         return render(request, "checks/no_report.html", {"speech": speech})
     return redirect(report)
+
+
+def report_marks(request, speech_pk):
+    """查重 marks of the last report, per section, for the editor's preview pane (a fragment)."""
+    speech = get_speech_for(request.user, speech_pk)
+    report = speech.similarity_reports.first()
+    context = {"speech": speech, "report": report, "marks": []}
+    if report is not None:
+        text, spans = speech.text_spans()
+        current = {sid: text[start:end] for sid, start, end in spans}
+        context["marks"] = section_marks(report.text, report.result, current)
+    return render(request, "checks/report_marks.html", context)
 
 
 def lint_page(request, speech_pk):

@@ -118,3 +118,25 @@ def test_rebinding_one_occurrence_fills_it_with_the_other_keys_value(page, draft
     expect(page.locator('.sd-ph[data-key="区名"] .sd-ph-occurrence')).to_have_count(2)
     expect(page.locator("#preview-body")).to_contain_text("现场会在海淀区召开")
     assert "{{区名}}" in page.locator(".sd-section[data-role=opening] .sd-body").input_value()
+
+
+def test_the_last_reports_marks_show_in_the_preview_pane_and_grey_once_rewritten(page, drafter):
+    from speechdraft.library.services import corpus_import_files
+    from tests.conftest import SEED_004, seed_004_part
+    from tests.drafting.factories import make_sections
+
+    corpus_import_files(files=[("004.txt", SEED_004.read_bytes(), "004.txt")])
+    heading, body = seed_004_part()[2:].split("。", 1)
+    sections = make_sections()
+    sections[3] = {"role": "part", "heading": heading + "。", "body": body}
+    speech = make_speech(drafter, sections=sections)
+    browser_login(page, drafter)
+    page.goto(speech.get_absolute_url())
+    page.get_by_role("button", name="查重").click()
+    expect(page.locator("#copy-ratio")).to_contain_text("%")
+    page.goto(speech.get_absolute_url())
+    marked = page.locator("#report-marks .sd-marks-section").first
+    expect(marked.locator(".sd-mark-copied").first).to_be_visible()
+    page.locator(".sd-section .sd-body").nth(3).fill("完全重写的一段。")
+    expect(page.locator("#save-state")).to_have_text("已保存")
+    expect(page.locator("#report-marks .sd-marks-stale")).to_have_count(1)

@@ -12,6 +12,7 @@
  *   goto.js         去修改: the words of a 规范检查 finding, in view and selected
  *   recommend.js    素材推荐 and 参考范文 for the section in focus
  *   bindings.js     改绑: one placeholder occurrence bound to another key
+ *   marks.js        查重 marks of the last report in the preview pane
  *
  * A new side panel is one more module with a `mount…(editor)` function, imported and called below.
  * The server stays the single source of the speech's rules: part markers come from the page and
@@ -30,6 +31,7 @@ import { mountSaveFirst } from "./save-first.js";
 import { mountGoto } from "./goto.js";
 import { mountRecommend } from "./recommend.js";
 import { mountBindings } from "./bindings.js";
+import { mountMarks } from "./marks.js";
 
 const canEdit = root.dataset.canEdit === "1";
 const metaForm = document.getElementById("speech-meta");
@@ -103,6 +105,7 @@ if (canEdit) {
   mountSaveFirst(autosave);
   mountRecommend(changed);
   mountBindings(changed, autosave);
+  mountMarks(autosave);
 
   metaForm.addEventListener("input", () => changed());
   metaForm.addEventListener("change", (event) => {
