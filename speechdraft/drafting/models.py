@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,6 +65,16 @@ class SpeechQuerySet(models.QuerySet):
                 | Exists(in_text)
             )
         return qs
+
+    def with_chars(self):
+        """Annotate ``chars``: the 字数（不含标点） of the last saved revision, as the editor shows it."""
+        last = (
+            Revision.objects.filter(speech=OuterRef("pk"))
+            .exclude(note=CONFLICT_NOTE)
+            .order_by("-number")
+            .values("chars")[:1]
+        )
+        return self.annotate(chars=Subquery(last))
 
     def expired_trash(self, now=None):
         cutoff = (now or timezone.now()) - timedelta(days=TRASH_DAYS)

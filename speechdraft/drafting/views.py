@@ -39,13 +39,20 @@ def _count_label(chars: int) -> str:
     return f"{chars}字 · {speaking_time(chars, settings.SPEECHDRAFT_CHARS_PER_MINUTE)}"
 
 
+def _total_label(chars: int) -> str:
+    """The speech's total says what it counts, so it reads the same as 查重's 总字数 and 规范检查's."""
+    return f"{chars}字（不含标点） · {speaking_time(chars, settings.SPEECHDRAFT_CHARS_PER_MINUTE)}"
+
+
 # --- 我的讲话稿 ------------------------------------------------------------------------------------
 
 
 @require_GET
 def speech_list(request):
     form = SpeechSearchForm(request.GET or None)
-    speeches = form.filter(Speech.objects.alive().accessible_to(request.user).select_related("owner"))
+    speeches = form.filter(
+        Speech.objects.alive().accessible_to(request.user).select_related("owner").with_chars()
+    )
     page = Paginator(speeches, 30).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -251,7 +258,7 @@ def editor(request, pk):
         "placeholder_rows": placeholder_rows,
         "rebind_keys": COMMON_KEYS,
         "unfilled_count": sum(1 for _, value, _ in placeholder_rows if not value),
-        "total_label": _count_label(printed.chars),
+        "total_label": _total_label(printed.chars),
         "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
         "roles": Role.choices,
         "markers": BROWSER_MARKER_JSON,
@@ -289,7 +296,7 @@ def speech_save_view(request, pk):
             "ids": outcome.section_ids,
             "markers": {s.key: s.marker for s in printed.sections},
             "counts": {s.key: _count_label(s.chars) for s in printed.sections},
-            "total": _count_label(printed.chars),
+            "total": _total_label(printed.chars),
             "placeholders": [use.key for use in placeholder_uses(printed)],
         }
     )
@@ -326,7 +333,7 @@ def preview(request, pk):
     context = {
         "speech": speech,
         "printed": printed,
-        "total_label": _count_label(printed.chars),
+        "total_label": _total_label(printed.chars),
         "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
     }
     if request.htmx:
@@ -491,7 +498,7 @@ def revision_detail(request, pk, number):
             "speech": speech,
             "revision": revision,
             "printed": printed,
-            "total_label": _count_label(printed.chars),
+            "total_label": _total_label(printed.chars),
             "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
             "can_edit": speech.can_edit(request.user),
         },

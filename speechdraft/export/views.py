@@ -23,6 +23,7 @@ def export_page(request, speech_pk):
             "form": form,
             "placeholders": unfilled_placeholders(speech),
             "unsure": unsure_placeholders(speech),
+            "chars": speech.printed().chars,
             "query": request.GET.urlencode(),
         },
     )

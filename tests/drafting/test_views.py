@@ -65,6 +65,15 @@ def test_list_search_looks_inside_the_speech_text_word_by_word(logged_in, drafte
     assert not list(logged_in.get(reverse("drafting:list"), {"q": "乡村振兴航天"}).context["page"])
 
 
+def test_one_word_count_in_the_list_the_editor_and_the_export_page(logged_in, drafter):
+    speech = make_speech(drafter)
+    chars = speech.printed().chars
+    label = f"{chars}字（不含标点）"
+    assert label in logged_in.get(reverse("drafting:list")).content.decode()
+    assert label in logged_in.get(speech.get_absolute_url()).content.decode()
+    assert f"全文 {chars} 字（不含标点）" in logged_in.get(reverse("export:page", args=[speech.pk])).content.decode()
+
+
 def test_list_sorts_by_last_change_then_title(logged_in, drafter):
     first, second = make_speech(drafter, title="乙讲话"), make_speech(drafter, title="甲讲话")
     Speech.objects.filter(pk=first.pk).update(updated_at="2030-01-01T00:00:00Z")
