@@ -137,7 +137,13 @@ def template_edit(request, pk):
             slots.save()
         messages.success(request, "模板已保存。")
         return redirect(saved)
-    return render(request, "library/template_form.html", {"form": form, "slots": slots, "template": template})
+    # Each part's example with the source's facts listed under it, as the detail page marks them.
+    rows = [(f, find_source_facts(f.instance.example_text or "")) for f in slots.forms]
+    return render(
+        request,
+        "library/template_form.html",
+        {"form": form, "slots": slots, "rows": rows, "template": template},
+    )
 
 
 @manager_required

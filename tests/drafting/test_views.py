@@ -71,7 +71,10 @@ def test_one_word_count_in_the_list_the_editor_and_the_export_page(logged_in, dr
     label = f"{chars}字（不含标点）"
     assert label in logged_in.get(reverse("drafting:list")).content.decode()
     assert label in logged_in.get(speech.get_absolute_url()).content.decode()
-    assert f"全文 {chars} 字（不含标点）" in logged_in.get(reverse("export:page", args=[speech.pk])).content.decode()
+    assert (
+        f"全文 {chars} 字（不含标点）"
+        in logged_in.get(reverse("export:page", args=[speech.pk])).content.decode()
+    )
 
 
 def test_list_sorts_by_last_change_then_title(logged_in, drafter):

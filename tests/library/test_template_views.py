@@ -53,7 +53,12 @@ def test_manager_edits_a_part_in_the_browser_form(client, manager, defaults):
     template = SpeechTemplate.objects.get(name="人大代表培训班讲话")
     client.force_login(manager)
     url = reverse("library:template_edit", args=[template.pk])
-    form = client.get(url).context["slots"]
+    page = client.get(url)
+    assert (
+        '<mark class="sd-fact" title="具体日期">' in page.content.decode()
+        or "来源事实" in page.content.decode()
+    )
+    form = page.context["slots"]
     data = {
         "name": template.name,
         "kind": template.kind,
