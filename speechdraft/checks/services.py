@@ -101,6 +101,7 @@ def text_lint(text: str, *, speech=None) -> list:
                 speech.place,
             ],
             "values": values,
+            "written": speech.printed(fill=False).text,
         }
     return lint_text(
         text,

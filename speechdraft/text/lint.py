@@ -15,7 +15,15 @@ from datetime import date
 from .counting import count_chars
 from .numerals import from_chinese_numeral, to_chinese_numeral
 from .parser import ParsedSpeech, parse_speech
-from .placeholders import DISTRICT, KEY_KINDS, PERSON, PLACE_UNITS, find_placeholders
+from .placeholders import (
+    DISTRICT,
+    KEY_KINDS,
+    OTHER,
+    PERSON,
+    PLACE_UNITS,
+    bind_placeholders,
+    find_placeholders,
+)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -60,12 +68,14 @@ def lint_text(
     speech_date: date | None = None,
     own_places: Iterable[str] = (),
     values: Mapping[str, str] | None = None,
+    written: str | None = None,
 ) -> list[Finding]:
     """All findings for a speech's plain text, in text order (the length summary last).
 
     ``speech_date`` dates the formulations (today when not given); ``own_places`` are the speech's
     own 区名 and 地点, against which other places are reported; ``values`` are the placeholder
-    values the speech was filled with, checked against the kind of their key.
+    values the speech was filled with, checked against the kind of their key; ``written`` is the
+    text before filling, whose hand-bound placeholders are checked against their context.
     """
     parsed = parse_speech(text)
     findings = [
@@ -81,6 +91,8 @@ def lint_text(
     ]
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     findings.extend(_value_kinds(values or {}))
+    if written:
+        findings.extend(_token_kinds(written))
     findings.append(_length(text, chars_per_minute, max_minutes))
     return findings
 
@@ -276,6 +288,35 @@ def _foreign_places(text: str, own_places: list[str]) -> list[Finding]:
                 f"文中提到“{name}”，不是本讲话的区名（{'、'.join(own_places)}），请确认。",
                 m.start(),
                 m.end(),
+            )
+        )
+    return findings
+
+
+def _token_kinds(written: str) -> list[Finding]:
+    """A placeholder bound by hand to a key whose kind its context contradicts (推动{{人名}}人大工作)."""
+    findings = []
+    for binding in bind_placeholders(written):
+        if not binding.text.startswith("{{"):
+            continue
+        # What the rules would say of a bare redaction in the same place.
+        probe = (
+            written[max(0, binding.start - 12) : binding.start]
+            + "**"
+            + written[binding.end : binding.end + 12]
+        )
+        at = min(12, binding.start)
+        guess = next((b for b in bind_placeholders(probe) if b.start == at), None)
+        if guess is None or not guess.sure or guess.kind in (binding.kind, OTHER):
+            continue
+        findings.append(
+            Finding(
+                "placeholder_kind",
+                WARNING,
+                f"“…{probe[max(0, at - 8) : at]}{binding.text}{probe[at + 2 : at + 10]}…”这里看起来应是{guess.kind}"
+                f"（{guess.rule}），却绑定到了“{binding.key}”（{binding.kind}），请在占位符面板中确认或改绑。",
+                0,
+                0,
             )
         )
     return findings

@@ -167,3 +167,11 @@ def test_a_value_that_does_not_fit_its_key_is_an_error():
 def test_length_says_what_it_counts():
     (length,) = _only(lint_text("各位代表：\n今天开会。"), "length")
     assert "全文约 8 字（不含标点）" in length.message
+
+
+def test_a_placeholder_bound_by_hand_against_its_context_is_flagged():
+    written = "要推动{{人名}}人大工作，请{{人名}}同志讲话。"
+    found = _only(lint_text("正文。", written=written), "placeholder_kind")
+    assert len(found) == 1 and "区/县/市名" in found[0].message and "推动{{人名}}人大" in found[0].message
+    fine = "要推动{{区名}}人大工作，请{{通报人|人名}}同志讲话。"
+    assert _only(lint_text("正文。", written=fine), "placeholder_kind") == []
