@@ -17,7 +17,7 @@ export function mountBindings(changed, autosave) {
     if (!field || field.value.slice(start, end) !== item.dataset.text) {
       // The text moved since the panel was drawn: redraw it instead of guessing.
       showWarning("这段文字刚改过，占位符列表正在更新，请稍后再改绑。");
-      htmx.ajax("GET", root.dataset.placeholdersUrl, { target: "#placeholder-panel", swap: "innerHTML" });
+      htmx.ajax("GET", root.dataset.placeholdersUrl, { source: "#placeholder-panel", target: "#placeholder-panel", swap: "innerHTML" });
       return;
     }
     field.value = field.value.slice(0, start) + "{{" + select.value + "}}" + field.value.slice(end);
@@ -30,6 +30,6 @@ export function mountBindings(changed, autosave) {
   autosave.addEventListener("saved", () => {
     if (!rebound) return;
     rebound = false;
-    htmx.ajax("GET", root.dataset.placeholdersUrl, { target: "#placeholder-panel", swap: "innerHTML" });
+    htmx.ajax("GET", root.dataset.placeholdersUrl, { source: "#placeholder-panel", target: "#placeholder-panel", swap: "innerHTML" });
   });
 }

@@ -23,7 +23,7 @@ function ask() {
   if (asked === shownFor) return;
   shownFor = asked;
   const params = new URLSearchParams({ section: section.dataset.id || "", heading, body: body.slice(-2000) });
-  htmx.ajax("GET", root.dataset.recommendUrl + "?" + params.toString(), { target: "#recommend-panel", swap: "innerHTML" });
+  htmx.ajax("GET", root.dataset.recommendUrl + "?" + params.toString(), { source: "#recommend-panel", target: "#recommend-panel", swap: "innerHTML" });
 }
 
 function later(delay) {
