@@ -7,16 +7,22 @@ corpus (seconds at 10k documents), a query costs milliseconds.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import threading
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, Max
 
 from speechdraft.text.recommend import PassageIndex, Recommendation, corpus_paragraphs, query_words
 
 from .models import Block, CorpusDocument
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cached: tuple[tuple, PassageIndex] | None = None
 
@@ -52,13 +58,43 @@ def build_index(passages: Iterable[tuple[Hashable, str]] | None = None) -> Passa
     return PassageIndex(_passages() if passages is None else passages)
 
 
+def _cache_file(signature: tuple) -> Path:
+    name = hashlib.sha256(repr(signature).encode()).hexdigest()[:16]
+    return Path(settings.SPEECHDRAFT_CACHE_DIR) / f"recommend-{name}.npz"
+
+
+def _keys_from_json(raw: str) -> list[Hashable]:
+    return [tuple(key) for key in json.loads(raw)]
+
+
+def _load_or_build(signature: tuple) -> PassageIndex:
+    """Building costs jieba over the whole corpus (minutes at 10k documents); keep it on disk so that
+    a restarted or second worker reads it in a second instead of building it again."""
+    path = _cache_file(signature)
+    if path.exists():
+        try:
+            return PassageIndex.load(path, _keys_from_json)
+        except (OSError, ValueError, KeyError):
+            log.warning("素材推荐 index %s unreadable, rebuilding", path)
+    index = build_index()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        index.save(path, json.dumps(index.keys))
+        for old in path.parent.glob("recommend-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        log.warning("素材推荐 index could not be saved to %s", path)
+    return index
+
+
 def current_index() -> PassageIndex:
     """The process's index, rebuilt when blocks or corpus documents were added or removed."""
     global _cached
     signature = _signature()
     with _lock:
         if _cached is None or _cached[0] != signature:
-            _cached = (signature, build_index())
+            _cached = (signature, _load_or_build(signature))
         return _cached[1]
 
 

@@ -14,8 +14,9 @@ keep it until the corpus changes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -109,6 +110,34 @@ class PassageIndex:
         self.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         self.average_length = float(self.lengths.mean()) if len(self.lengths) else 1.0
         self._position = {key: i for i, key in enumerate(self.keys)}
+
+    def save(self, path: Path, keys_json: str) -> None:
+        """Write the index to ``path`` (.npz); ``keys_json`` is the caller's serialisation of the keys."""
+        words = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=str)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(
+            tmp,
+            words=words,
+            docs=self.docs,
+            tf=self.tf,
+            offsets=self.offsets,
+            idf=self.idf,
+            lengths=self.lengths,
+            keys=np.array([keys_json]),
+        )
+        tmp.replace(path)  # atomic: a worker never reads a half-written file
+
+    @classmethod
+    def load(cls, path: Path, keys_from_json: Callable[[str], list[Hashable]]) -> PassageIndex:
+        with np.load(path, allow_pickle=False) as data:
+            index = cls.__new__(cls)
+            index.vocabulary = {str(w): i for i, w in enumerate(data["words"])}
+            index.docs, index.tf, index.offsets = data["docs"], data["tf"], data["offsets"]
+            index.idf, index.lengths = data["idf"], data["lengths"]
+            index.keys = keys_from_json(str(data["keys"][0]))
+        index.average_length = float(index.lengths.mean()) if len(index.lengths) else 1.0
+        index._position = {key: i for i, key in enumerate(index.keys)}
+        return index
 
     def __len__(self) -> int:
         return len(self.keys)

@@ -77,3 +77,17 @@ def test_recommend_panel_of_other_users_speech_is_404(client, drafter, colleague
     speech = make_speech(drafter)
     client.force_login(colleague)
     assert client.get(reverse("drafting:recommend", args=[speech.pk])).status_code == 404
+
+
+def test_the_index_is_kept_on_disk_and_read_back_by_the_next_process(drafter, monkeypatch):
+    make_block(title="联系群众", body=LONG)
+    first = service.current_index()
+    service._cached = None  # a restarted worker
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the index on disk should have been used")
+
+    monkeypatch.setattr(service, "build_index", no_build)
+    again = service.current_index()
+    assert again.keys == first.keys and again.vocabulary == first.vocabulary
+    assert [r.key for r in again.search(["群众"])] == [r.key for r in first.search(["群众"])]
