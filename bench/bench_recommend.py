@@ -28,12 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "bench" / "recommend.md"
 TARGET_MS = 100
 NOTE = (
-    "The query is what has a target. The build is jieba over every paragraph and happens once per "
-    "process, at the first 素材推荐 request after the library changed; at 10k documents that first "
-    "request waits minutes, and it is then kept on disk in the cache directory, so restarted or further workers read it instead of building it again. "
-    "rank-bm25, when importable (`pip install --target DIR rank-bm25==0.2.2`, `PYTHONPATH=DIR`; not a "
-    "dependency), scores every passage for every query word, which is why the app uses the numpy postings "
-    "index instead."
+    "The query is what has a target. The build is jieba over every paragraph; it happens at the firs"
+    "t 素材推荐 request after the library changed (at 10k documents that request waits minutes) and the "
+    "result is kept on disk in the cache directory, so restarted or further workers read it instead "
+    "of building it again. rank-bm25, when importable (`pip install --target DIR rank-bm25==0.2.2`, "
+    "`PYTHONPATH=DIR`; not a dependency), scores every passage for every query word, which is why th"
+    "e app uses the numpy postings index instead."
 )
 
 QUERIES = [
