@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["similarity", "import", "editor", "load", "export"]
+PARTS = ["similarity", "import", "editor", "load", "export", "recommend"]
 
 
 def main() -> int:
@@ -28,6 +28,7 @@ def main() -> int:
         # Needs PostgreSQL (BENCH_DATABASE_URL, default the local server's speechdraft_bench database).
         [sys.executable, "-m", "bench.bench_load"],
         [sys.executable, "-m", "bench.bench_export"],
+        [sys.executable, "-m", "bench.bench_recommend"] + (["--docs", "1000"] if args.quick else []),
     ]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "speechdraft.settings"}
     failed = []

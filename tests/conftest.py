@@ -62,7 +62,8 @@ def make_document(
     text="各位代表：\n今天我们在这里召开座谈会。\n同志们，让我们共同努力！", *, title="测试讲话", **kwargs
 ):
     from speechdraft.library.models import CorpusDocument
-    from speechdraft.library.services import count_chars, normalised_hash
+    from speechdraft.library.services import normalised_hash
+    from speechdraft.text.counting import count_chars
 
     return CorpusDocument.objects.create(
         title=title, text=text, sha256=normalised_hash(text), chars=count_chars(text), **kwargs

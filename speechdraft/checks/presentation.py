@@ -79,3 +79,33 @@ def section_for(offset: int, sections: list[dict]) -> int | None:
         if s["start"] <= offset < s["end"] or (s["start"] == s["end"] == offset):
             return s["id"]
     return None
+
+
+@dataclass(frozen=True)
+class SectionMarks:
+    id: int
+    paragraphs: list[list[Piece]]
+    stale: bool  # the section's text has changed since the report: the marks may be off
+
+
+def section_marks(report_text: str, result: dict, current: dict[int, str]) -> list[SectionMarks]:
+    """The last report's marks cut per section, for the editor's preview pane.
+
+    ``current`` maps section ids to their printed text now; a section whose text differs from the
+    checked text is marked ``stale`` (shown greyed) and a section deleted since is left out.
+    """
+    marks = []
+    for s in result.get("sections", []):
+        start, end = s["start"], s["end"]
+        if s["id"] not in current or end <= start:
+            continue
+        local = [
+            {**m, "start": m["start"] - start, "end": m["end"] - start}
+            for m in result["matches"]
+            if m["end"] > start and m["start"] < end
+        ]
+        if not local:
+            continue
+        text = report_text[start:end]
+        marks.append(SectionMarks(s["id"], marked_paragraphs(text, local), current[s["id"]] != text))
+    return marks

@@ -77,16 +77,80 @@ def speech_check(*, speech, user) -> StoredReport:
     return stored
 
 
-def text_lint(text: str) -> list:
-    """规范检查 of a plain text with the office's formulation rules and speaking speed."""
+def text_lint(text: str, *, speech=None) -> list:
+    """规范检查 of a plain text with the office's formulation rules and speaking speed.
+
+    With the ``speech`` the text was printed from, the rules that read the speech know its date, its
+    own district and place, and the values its placeholders were filled with.
+    """
     from django.conf import settings
 
     from speechdraft.text.lint import lint_text
 
     from .models import LintRule
 
+    context = {}
+    if speech is not None:
+        values = speech.placeholder_values or {}
+        context = {
+            "speech_date": speech.date,
+            "own_places": [
+                values.get("区名", ""),
+                values.get("县名", ""),
+                values.get("市名", ""),
+                speech.place,
+            ],
+            "values": values,
+            "written": speech.printed(fill=False).text,
+        }
     return lint_text(
         text,
         formulations=LintRule.objects.formulations(),
         chars_per_minute=settings.SPEECHDRAFT_CHARS_PER_MINUTE,
+        **context,
     )
+
+
+def _replace_nth(haystack: str, needle: str, n: int, new: str) -> str | None:
+    pos = -1
+    for _ in range(n + 1):
+        pos = haystack.find(needle, pos + 1)
+        if pos < 0:
+            return None
+    return haystack[:pos] + new + haystack[pos + len(needle) :]
+
+
+def lint_fix_apply(*, speech, user, text: str, spans, finding) -> bool:
+    """Write ``finding.suggestion`` in place of the words it concerns; False when they cannot be found.
+
+    The printed text adds part markers and joins paragraphs, so the words are located by their
+    occurrence within their section (heading first, then body) rather than by offset.
+    """
+    from speechdraft.drafting.services import speech_data, speech_save
+
+    old = text[finding.start : finding.end]
+    section = next(((sid, a) for sid, a, b in spans if a <= finding.start < max(b, a + 1)), None)
+    if not old or section is None:
+        return False
+    section_id, section_start = section
+    n = text.count(old, section_start, finding.start)
+    data = speech_data(speech)
+    item = next((s for s in data["sections"] if s["id"] == section_id), None)
+    if item is None:
+        return False
+    in_heading = item["heading"].count(old)
+    if n < in_heading:
+        item["heading"] = _replace_nth(item["heading"], old, n, finding.suggestion)
+    else:
+        body = _replace_nth(item["body"], old, n - in_heading, finding.suggestion)
+        if body is None:
+            return False
+        item["body"] = body
+    outcome = speech_save(
+        speech=speech,
+        user=user,
+        base_version=speech.version,
+        data=data,
+        note=f"规范检查：{old}→{finding.suggestion}",
+    )
+    return not outcome.conflict

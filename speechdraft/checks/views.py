@@ -1,15 +1,19 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from speechdraft.drafting.models import section_key
 from speechdraft.drafting.services import get_speech_for
 from speechdraft.export.http import docx_response
 from speechdraft.library.models import CorpusDocument
 
 from .models import SimilarityReport
-from .presentation import marked_paragraphs, section_for, side_by_side
+from .presentation import marked_paragraphs, section_for, section_marks, side_by_side
 from .report_docx import report_docx
-from .services import speech_check, text_lint
+from .services import lint_fix_apply, speech_check, text_lint
 
 
 @require_POST
@@ -70,25 +74,83 @@ def latest_report(request, speech_pk):
     return redirect(report)
 
 
+def report_marks(request, speech_pk):
+    """查重 marks of the last report, per section, for the editor's preview pane (a fragment)."""
+    speech = get_speech_for(request.user, speech_pk)
+    report = speech.similarity_reports.first()
+    context = {"speech": speech, "report": report, "marks": []}
+    if report is not None:
+        text, spans = speech.text_spans()
+        current = {sid: text[start:end] for sid, start, end in spans}
+        context["marks"] = section_marks(report.text, report.result, current)
+    return render(request, "checks/report_marks.html", context)
+
+
 def lint_page(request, speech_pk):
     """规范检查 of the speech as it stands; each finding links back to its section in the editor."""
     speech = get_speech_for(request.user, speech_pk)
+    return _lint_response(request, speech)
+
+
+@require_POST
+def lint_fix(request, speech_pk):
+    """一键修改: apply one finding's suggestion to the section it is in, as an ordinary save.
+
+    The finding is found again on the server from (rule, start, end), so the browser never sends
+    text that will be written; a finding that moved (someone saved meanwhile) is reported, not guessed.
+    """
+    speech = get_speech_for(request.user, speech_pk, write=True)
+    text, spans = speech.text_spans()
+    wanted = (request.POST.get("rule", ""), request.POST.get("start", ""), request.POST.get("end", ""))
+    finding = next(
+        (
+            f
+            for f in text_lint(text, speech=speech)
+            if (f.rule, str(f.start), str(f.end)) == wanted and f.suggestion
+        ),
+        None,
+    )
+    if finding is None or not lint_fix_apply(
+        speech=speech, user=request.user, text=text, spans=spans, finding=finding
+    ):
+        messages.error(request, "这条问题已经变化（可能刚刚有人修改过），请看刷新后的检查结果再改。")
+    else:
+        messages.success(request, f"已将“{text[finding.start : finding.end]}”改为“{finding.suggestion}”。")
+    return _lint_response(request, speech, refresh=True)
+
+
+def _lint_response(request, speech, *, refresh: bool = False):
+    if refresh:
+        speech = get_speech_for(request.user, speech.pk)
     text, spans = speech.text_spans()
     sections = [{"id": sid, "start": start, "end": end} for sid, start, end in spans]
-    findings = [
-        {
+    findings = []
+    for f in text_lint(text, speech=speech):
+        located = f.rule != "length" and f.end > f.start
+        section = section_for(f.start, sections) if located else None
+        item = {
             "finding": f,
-            "excerpt": text[f.start : f.end] if f.rule != "length" else "",
-            "before": text[max(0, f.start - 15) : f.start] if f.rule != "length" else "",
-            "after": text[f.end : f.end + 15] if f.rule != "length" else "",
-            "section": section_for(f.start, sections) if f.rule != "length" else None,
+            "excerpt": text[f.start : f.end] if located else "",
+            "before": text[max(0, f.start - 15) : f.start] if located else "",
+            "after": text[f.end : f.end + 15] if located else "",
+            "section": section,
         }
-        for f in text_lint(text)
-    ]
+        if section is not None:
+            start = next(s["start"] for s in sections if s["id"] == section)
+            # The editor selects the n-th occurrence of the words within the section (heading, then
+            # body): offsets into the printed text mean nothing in the editor's fields.
+            query = urlencode({"find": item["excerpt"], "n": text.count(item["excerpt"], start, f.start)})
+            item["goto"] = f"{speech.get_absolute_url()}?{query}#sec-{section_key(section)}"
+        findings.append(item)
     counts = {
         sev: sum(1 for f in findings if f["finding"].severity == sev) for sev in ("error", "warning", "info")
     }
-    context = {"speech": speech, "findings": findings, "counts": counts}
+    context = {
+        "speech": speech,
+        "findings": findings,
+        "counts": counts,
+        "can_edit": speech.can_edit(request.user),
+    }
     if request.htmx:
         return render(request, "checks/lint.html#lint-results", context)
     return render(request, "checks/lint.html", context)

@@ -2,7 +2,6 @@ import json
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from speechdraft.library.models import Role, SpeechTemplate
 
@@ -44,6 +43,12 @@ class NewSpeechForm(forms.Form):
         required=False,
         help_text="填写后，文中“×区”“**区”等处都会替换，例如：云岩。",
     )
+    use_example = forms.BooleanField(
+        label="以范文为底稿",
+        required=False,
+        help_text="不勾选时，各部分只带写作提示和参考范文，正文由您来写；勾选后各部分以模板的参考范文开头，"
+        "其中外地的事实和未填的占位符要逐一改掉。",
+    )
 
     def __init__(self, *args, placeholders: list[PlaceholderUse] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +56,7 @@ class NewSpeechForm(forms.Form):
         for index, use in enumerate(p for p in placeholders if p.key != DISTRICT_KEY):
             name = f"ph_{index}"
             self.fields[name] = forms.CharField(
-                label=f"占位符“{use.key}”",
+                label=f"占位符“{use.key}”" + (f"（{use.kind}）" if use.kind else ""),
                 max_length=100,
                 required=False,
                 help_text=f"出现 {use.count} 处，如：…{use.example}…",
@@ -157,7 +162,7 @@ class SpeechSearchForm(forms.Form):
             return qs.order_by(*self.SORTS["recent"])
         q = self.cleaned_data["q"].strip()
         if q:
-            qs = qs.filter(Q(title__icontains=q) | Q(occasion__icontains=q) | Q(speaker__icontains=q))
+            qs = qs.search(q)
         return qs.order_by(*self.SORTS[self.cleaned_data["sort"] or "recent"])
 
 

@@ -2,12 +2,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from speechdraft.jsonfields import UnicodeJSONEncoder
 from speechdraft.library.models import Block, Role, SpeechTemplate
+from speechdraft.library.search import search_terms
 
 from .printing import PrintedSpeech, SectionData, print_speech
 
@@ -45,6 +46,35 @@ class SpeechQuerySet(models.QuerySet):
 
     def accessible_to(self, user):
         return self.with_access(user).filter(Q(owner=user) | Q(shared=True))
+
+    def search(self, query: str):
+        """我的讲话稿 search: every jieba term of ``query`` in the title, occasion, speaker or the text.
+
+        The text is searched with one EXISTS per term over the sections, so a speech matching in many
+        sections is still one row and the list keeps its plain ordering and pagination.
+        """
+        qs = self
+        for term in search_terms(query):
+            in_text = SpeechSection.objects.filter(speech=OuterRef("pk")).filter(
+                Q(heading__icontains=term) | Q(body__icontains=term)
+            )
+            qs = qs.filter(
+                Q(title__icontains=term)
+                | Q(occasion__icontains=term)
+                | Q(speaker__icontains=term)
+                | Exists(in_text)
+            )
+        return qs
+
+    def with_chars(self):
+        """Annotate ``chars``: the 字数（不含标点） of the last saved revision, as the editor shows it."""
+        last = (
+            Revision.objects.filter(speech=OuterRef("pk"))
+            .exclude(note=CONFLICT_NOTE)
+            .order_by("-number")
+            .values("chars")[:1]
+        )
+        return self.annotate(chars=Subquery(last))
 
     def expired_trash(self, now=None):
         cutoff = (now or timezone.now()) - timedelta(days=TRASH_DAYS)

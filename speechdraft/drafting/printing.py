@@ -16,30 +16,21 @@ from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
 
-from speechdraft.library.services import count_chars
+from speechdraft.text.counting import count_chars
 from speechdraft.text.numerals import to_chinese_numeral
 from speechdraft.text.parser import heading_marker
-from speechdraft.text.placeholders import Placeholder, find_placeholders
+from speechdraft.text.placeholders import (
+    bind_placeholders,
+    printed_value,
+)
+from speechdraft.text.placeholders import (
+    # Re-exported: the new-speech and editor forms store values the way printing reads them.
+    normalise_value as normalise_value,
+)
 
 PART = "part"
 SENTENCE_END = "。！？!?"
 _SENTENCE_END_RE = re.compile(r"[。！？!?]")
-
-# A placeholder right before one of these units names a place: "×区", "**区", "某县". Every such
-# placeholder is the same blank whatever characters redact it, so one value (区名) fills them all.
-PLACE_UNITS = {
-    "区": "区名",
-    "县": "县名",
-    "市": "市名",
-    "镇": "镇名",
-    "乡": "乡名",
-    "街": "街道名",
-    "村": "村名",
-    "省": "省名",
-    "州": "州名",
-}
-# Before 届/次 a placeholder is a number ("区×届人大×次会议"); it must not take the district's value.
-ORDINAL_UNITS = "届次"
 
 
 @dataclass(frozen=True)
@@ -86,6 +77,8 @@ class PlaceholderUse:
     key: str
     count: int
     example: str  # the first occurrence with a few characters either side, for the panel
+    kind: str = ""  # what the key stands for (人名, 区/县/市名 …), from the first occurrence's binding
+    sure: bool = True  # False when the binding rule guessed and the user should confirm
 
 
 @dataclass(frozen=True)
@@ -134,42 +127,30 @@ def split_paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def placeholder_key(text: str, placeholder: Placeholder) -> str:
-    """The name a placeholder is filled under: 区名 for "×区", "×届" for "区×届", else its own text."""
-    unit = text[placeholder.end : placeholder.end + 1]
-    if unit in PLACE_UNITS:
-        return PLACE_UNITS[unit]
-    if unit and unit in ORDINAL_UNITS:
-        return placeholder.text + unit
-    return placeholder.text
-
-
-def normalise_value(key: str, value: str) -> str:
-    """People type "云岩区" for 区名; the 区 after the placeholder is already in the text."""
-    value = (value or "").strip()
-    for unit, name in PLACE_UNITS.items():
-        if key == name and len(value) > 1 and value.endswith(unit):
-            return value[: -len(unit)]
-    return value
-
-
 def fill_placeholders(
     text: str, values: Mapping[str, str] | None, uses: dict | None = None
 ) -> tuple[Run, ...]:
-    """``text`` as runs with placeholders filled from ``values``; counts each one into ``uses``."""
+    """``text`` as runs with placeholders filled from ``values``; counts each one into ``uses``.
+
+    Each occurrence is filled under the key it is bound to (see ``text.placeholders``), so 人名 fills
+    ``**同志`` and never the ``**`` of ``推动**人大工作``.
+    """
     runs: list[Run] = []
     pos = 0
-    for placeholder in find_placeholders(text):
-        if placeholder.start > pos:
-            runs.append(Run(text[pos : placeholder.start]))
-        key = placeholder_key(text, placeholder)
+    for binding in bind_placeholders(text):
+        if binding.start > pos:
+            runs.append(Run(text[pos : binding.start]))
+        key = binding.key
         if uses is not None:
             if key not in uses:
-                uses[key] = [0, text[max(0, placeholder.start - 8) : placeholder.end + 8]]
+                uses[key] = [0, text[max(0, binding.start - 8) : binding.end + 8], binding]
             uses[key][0] += 1
         value = values.get(key) if values else None
-        runs.append(Run(value, "filled") if value else Run(placeholder.text, "placeholder"))
-        pos = placeholder.end
+        if value:
+            runs.append(Run(printed_value(text, binding, value), "filled"))
+        else:
+            runs.append(Run(binding.text, "placeholder"))
+        pos = binding.end
     if pos < len(text):
         runs.append(Run(text[pos:]))
     return tuple(runs)
@@ -253,7 +234,10 @@ def print_speech(
         paragraphs=tuple(paragraphs),
         sections=tuple(printed),
         text="\n".join(p.text for p in paragraphs),
-        placeholders=tuple(PlaceholderUse(key, count, example) for key, (count, example) in uses.items()),
+        placeholders=tuple(
+            PlaceholderUse(key, count, example, first.kind, first.sure)
+            for key, (count, example, first) in uses.items()
+        ),
     )
 
 
@@ -284,3 +268,47 @@ def split_marked_heading(text: str) -> tuple[str, str]:
 def placeholder_uses(printed: PrintedSpeech) -> list[PlaceholderUse]:
     """Placeholders of a speech grouped by the name they are filled under, in text order."""
     return list(printed.placeholders)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One placeholder where the writer sees it: in a section's heading or body, at field offsets."""
+
+    section: Any  # the section's key
+    field: str  # "heading" | "body"
+    start: int
+    end: int
+    text: str
+    key: str
+    kind: str
+    rule: str
+    sure: bool
+    context: str
+
+
+def placeholder_occurrences(sections: Iterable[SectionData]) -> list[Occurrence]:
+    """Every placeholder of the sections, bound the way printing binds it (paragraph by paragraph)."""
+    found = []
+    for section in sections:
+        for field in ("heading", "body"):
+            value = getattr(section, field) or ""
+            offset = 0
+            for line in value.split("\n"):
+                for b in bind_placeholders(line.strip()):
+                    start = offset + (len(line) - len(line.lstrip())) + b.start
+                    found.append(
+                        Occurrence(
+                            section.key,
+                            field,
+                            start,
+                            start + len(b.text),
+                            b.text,
+                            b.key,
+                            b.kind,
+                            b.rule,
+                            b.sure,
+                            b.context,
+                        )
+                    )
+                offset += len(line) + 1
+    return found

@@ -265,23 +265,35 @@ def section_from_block(block: Block) -> dict[str, Any]:
     return {"role": block.role, "heading": heading, "body": body, "source_block": block.pk}
 
 
-def _sections_from_template(template: SpeechTemplate) -> tuple[list[dict[str, Any]], list[Block]]:
+def _sections_from_template(
+    template: SpeechTemplate, *, use_example: bool = False
+) -> tuple[list[dict[str, Any]], list[Block]]:
+    """The sections a speech from ``template`` starts with.
+
+    A template is a skeleton: each part starts empty, with its 写作提示 and its 参考范文 beside it.
+    Only ``use_example`` (以范文为底稿) starts from the example text; otherwise a fresh speech would
+    be a copy of another office's speech before a word is written.
+    """
     sections, used = [], []
     for slot in template.slots.select_related("suggested_block"):
-        if slot.suggested_block is not None:
-            section = section_from_block(slot.suggested_block)
-            used.append(slot.suggested_block)
+        heading = ""
+        if slot.role == Role.PART:
+            heading = split_marked_heading(slot.title)[0] or slot.title
+        if use_example:
+            body = slot.example_text or slot.default_text
+            if slot.role == Role.PART and not slot.example_text and slot.suggested_block is not None:
+                heading, body = section_from_block(slot.suggested_block)["heading"] or heading, body
+            section = {"role": slot.role, "heading": heading, "body": body, "source_block": None}
         else:
-            heading = split_marked_heading(slot.title)[0] if slot.role == Role.PART else ""
-            section = {"role": slot.role, "heading": heading, "body": slot.default_text, "source_block": None}
+            section = {"role": slot.role, "heading": "", "body": slot.default_text, "source_block": None}
         section["guidance"] = slot.guidance
         sections.append(section)
     return sections, used
 
 
-def template_placeholders(template: SpeechTemplate) -> list[PlaceholderUse]:
+def template_placeholders(template: SpeechTemplate, *, use_example: bool = True) -> list[PlaceholderUse]:
     """The placeholders a speech from ``template`` starts with, for the new-speech form to ask about."""
-    sections, _ = _sections_from_template(template)
+    sections, _ = _sections_from_template(template, use_example=use_example)
     return placeholder_uses(printed_data({"sections": sections}, fill=False))
 
 
@@ -332,7 +344,7 @@ def speech_create(*, user, template: SpeechTemplate | None, data: dict[str, Any]
     if template is None:
         sections, used, note = [dict(s) for s in BLANK_SECTIONS], [], "新建空白讲话稿"
     else:
-        sections, used = _sections_from_template(template)
+        sections, used = _sections_from_template(template, use_example=bool(data.get("use_example")))
         fields.update(
             template=template, numbering=template.numbering, run_in_headings=template.run_in_headings
         )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/placeholders/", views.placeholders, name="placeholders"),
     path("<int:pk>/blocks/", views.block_panel, name="blocks"),
+    path("<int:pk>/recommend/", views.recommend_panel, name="recommend"),
     path("<int:pk>/sections/new/", views.section_new, name="section_new"),
     path("<int:pk>/sections/<int:section_pk>/to-block/", views.section_to_block, name="section_to_block"),
     path("<int:pk>/history/", views.history, name="history"),

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from speechdraft.library.forms import BlockFilterForm, BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
+from speechdraft.library.recommend import recommend
+from speechdraft.text.placeholders import COMMON_KEYS
 
 from . import services
 from .forms import DiffForm, NewSpeechForm, RevisionNameForm, ShareForm, SpeechSaveForm, SpeechSearchForm
 from .models import CONFLICT_NOTE, TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare, section_key
-from .printing import PrintedSpeech, part_markers, placeholder_uses, speaking_time
+from .printing import PrintedSpeech, part_markers, placeholder_occurrences, placeholder_uses, speaking_time
 from .services import get_speech_for
 
 BLOCK_PANEL_SIZE = 20
@@ -33,7 +35,13 @@ BROWSER_MARKER_JSON = {
 
 
 def _count_label(chars: int) -> str:
+    # The one word count of the app (text.counting): letters and digits, punctuation not counted.
     return f"{chars}字 · {speaking_time(chars, settings.SPEECHDRAFT_CHARS_PER_MINUTE)}"
+
+
+def _total_label(chars: int) -> str:
+    """The speech's total says what it counts, so it reads the same as 查重's 总字数 and 规范检查's."""
+    return f"{chars}字（不含标点） · {speaking_time(chars, settings.SPEECHDRAFT_CHARS_PER_MINUTE)}"
 
 
 # --- 我的讲话稿 ------------------------------------------------------------------------------------
@@ -42,7 +50,9 @@ def _count_label(chars: int) -> str:
 @require_GET
 def speech_list(request):
     form = SpeechSearchForm(request.GET or None)
-    speeches = form.filter(Speech.objects.alive().accessible_to(request.user).select_related("owner"))
+    speeches = form.filter(
+        Speech.objects.alive().accessible_to(request.user).select_related("owner").with_chars()
+    )
     page = Paginator(speeches, 30).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -219,8 +229,16 @@ def _section_rows(speech: Speech, sections, printed: PrintedSpeech) -> list[dict
 
 
 def _placeholder_rows(speech: Speech, printed: PrintedSpeech):
+    """Each key with its value and every occurrence bound to it (section, context, rule), so the
+    panel can show where a value will go and rebind an occurrence that was bound wrongly."""
     values = speech.placeholder_values or {}
-    return [(use, values.get(use.key, "")) for use in placeholder_uses(printed)]
+    occurrences: dict[str, list] = {}
+    for occurrence in placeholder_occurrences(s.as_data() for s in speech.sections.all()):
+        occurrences.setdefault(occurrence.key, []).append(occurrence)
+    return [
+        (use, values.get(use.key, ""), [(o, section_key(o.section)) for o in occurrences.get(use.key, [])])
+        for use in placeholder_uses(printed)
+    ]
 
 
 @require_GET
@@ -238,8 +256,9 @@ def editor(request, pk):
         "rows": _section_rows(speech, sections, printed),
         "printed": printed,
         "placeholder_rows": placeholder_rows,
-        "unfilled_count": sum(1 for _, value in placeholder_rows if not value),
-        "total_label": _count_label(printed.chars),
+        "rebind_keys": COMMON_KEYS,
+        "unfilled_count": sum(1 for _, value, _ in placeholder_rows if not value),
+        "total_label": _total_label(printed.chars),
         "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
         "roles": Role.choices,
         "markers": BROWSER_MARKER_JSON,
@@ -277,7 +296,7 @@ def speech_save_view(request, pk):
             "ids": outcome.section_ids,
             "markers": {s.key: s.marker for s in printed.sections},
             "counts": {s.key: _count_label(s.chars) for s in printed.sections},
-            "total": _count_label(printed.chars),
+            "total": _total_label(printed.chars),
             "placeholders": [use.key for use in placeholder_uses(printed)],
         }
     )
@@ -314,7 +333,7 @@ def preview(request, pk):
     context = {
         "speech": speech,
         "printed": printed,
-        "total_label": _count_label(printed.chars),
+        "total_label": _total_label(printed.chars),
         "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
     }
     if request.htmx:
@@ -329,6 +348,7 @@ def placeholders(request, pk):
         "speech": speech,
         "can_edit": speech.can_edit(request.user),
         "placeholder_rows": _placeholder_rows(speech, speech.printed()),
+        "rebind_keys": COMMON_KEYS,
     }
     if request.htmx:
         return render(request, "drafting/editor.html#placeholders", context)
@@ -478,7 +498,7 @@ def revision_detail(request, pk, number):
             "speech": speech,
             "revision": revision,
             "printed": printed,
-            "total_label": _count_label(printed.chars),
+            "total_label": _total_label(printed.chars),
             "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
             "can_edit": speech.can_edit(request.user),
         },
@@ -518,3 +538,48 @@ def revision_name(request, pk, number):
             request, "drafting/history.html#revision-row", context, status=200 if form.is_valid() else 400
         )
     return redirect(reverse("drafting:history", args=[speech.pk]))
+
+
+@require_GET
+def recommend_panel(request, pk):
+    """素材推荐 for the section that has focus: the editor sends what is on screen (it may be unsaved).
+
+    The slot's 写作提示 and 参考范文 come from the stored section; the ranking from
+    ``library.recommend`` over blocks and corpus paragraphs.
+    """
+    speech = get_speech_for(request.user, pk)
+    sections = list(speech.sections.all())
+    section_id = request.GET.get("section", "")
+    section = next((s for s in sections if section_id.isdigit() and s.pk == int(section_id)), None)
+    heading = request.GET.get("heading", "")[:300]
+    body = request.GET.get("body", "")[:5000]
+    guidance = section.guidance if section else ""
+    suggestions = recommend(
+        heading=heading or (section.heading if section else ""),
+        guidance=guidance,
+        text=body or (section.body if section else ""),
+        speech_text=speech.as_text(),
+        used_blocks={s.source_block_id for s in sections if s.source_block_id},
+    )
+    example = _slot_example(speech, section)
+    context = {
+        "speech": speech,
+        "suggestions": suggestions,
+        "section": section,
+        "guidance": guidance,
+        "example": example,
+        "can_edit": speech.can_edit(request.user),
+    }
+    if request.htmx:
+        return render(request, "drafting/recommend_panel.html#recommend-results", context)
+    return render(request, "drafting/recommend_panel.html", context)
+
+
+def _slot_example(speech, section) -> list[str]:
+    """参考范文 of the template slot a section came from, by role and position among its role."""
+    if section is None or speech.template_id is None:
+        return []
+    same_role = [s.pk for s in speech.sections.all() if s.role == section.role]
+    slots = [s for s in speech.template.slots.all() if s.role == section.role]
+    index = same_role.index(section.pk) if section.pk in same_role else 0
+    return slots[index].example_paragraphs if index < len(slots) else []

@@ -17,7 +17,7 @@ from speechdraft.drafting.services import word_diff
 from speechdraft.review.roundtrip import PROP_EXPORTED, PROP_REVISION, PROP_SPEECH, PROP_TITLE
 from speechdraft.review.services import comment_label, placed_comments
 from speechdraft.text.parser import parse_speech
-from speechdraft.text.placeholders import find_placeholders
+from speechdraft.text.placeholders import bind_placeholders
 
 from .builder import (
     ChangeStamp,
@@ -198,23 +198,44 @@ def _anchor_comments(planned, comments) -> list[WordComment]:
     return placed
 
 
-def unfilled_placeholders(speech, context_chars: int = 12) -> list[dict]:
-    """Placeholders still in the text that will be printed, with the section they stand in."""
-    text, spans = speech.text_spans()
+def _guard_rows(speech, context_chars: int) -> list[dict]:
+    """Every placeholder occurrence of the text as written, with its binding, value and section.
+
+    Read from the unfilled text, where each occurrence is still visible and bound to its key.
+    """
+    printed = speech.printed(fill=False)
+    text, spans = printed.text, printed.spans()
+    values = speech.placeholder_values or {}
     labels = {s.pk: s for s in speech.sections.all()}
-    found = []
-    for ph in find_placeholders(text):
-        section_id = next((sid for sid, start, end in spans if start <= ph.start < end), None)
+    rows = []
+    for binding in bind_placeholders(text):
+        section_id = next((sid for sid, start, end in spans if start <= binding.start < end), None)
         section = labels.get(section_id)
-        found.append(
+        rows.append(
             {
-                "text": ph.text,
+                "text": binding.text,
+                "key": binding.key,
+                "kind": binding.kind,
+                "rule": binding.rule,
+                "sure": binding.sure,
+                "value": values.get(binding.key, ""),
                 "section_id": section_id,
                 "where": (section.heading.rstrip("。；，：！？") or section.get_role_display())
                 if section
                 else "标题或日期行",
-                "before": text[max(0, ph.start - context_chars) : ph.start],
-                "after": text[ph.end : ph.end + context_chars],
+                "before": text[max(0, binding.start - context_chars) : binding.start],
+                "after": text[binding.end : binding.end + context_chars],
             }
         )
-    return found
+    return rows
+
+
+def unfilled_placeholders(speech, context_chars: int = 12) -> list[dict]:
+    """Placeholders still in the text that will be printed, with the section they stand in."""
+    return [row for row in _guard_rows(speech, context_chars) if not row["value"]]
+
+
+def unsure_placeholders(speech, context_chars: int = 12) -> list[dict]:
+    """Filled placeholders whose binding was a guess from context: the value may stand where it
+    does not belong (a person's name in 推动**人大工作), so the export guard asks to confirm them."""
+    return [row for row in _guard_rows(speech, context_chars) if row["value"] and not row["sure"]]

@@ -8,7 +8,13 @@ from speechdraft.drafting.services import get_speech_for
 from .forms import export_form
 from .http import docx_response
 from .preview import PreviewError, render_pdf
-from .services import ExportError, speech_docx, speech_tracked_docx, unfilled_placeholders
+from .services import (
+    ExportError,
+    speech_docx,
+    speech_tracked_docx,
+    unfilled_placeholders,
+    unsure_placeholders,
+)
 
 
 def export_page(request, speech_pk):
@@ -22,6 +28,8 @@ def export_page(request, speech_pk):
             "speech": speech,
             "form": form,
             "placeholders": unfilled_placeholders(speech),
+            "unsure": unsure_placeholders(speech),
+            "chars": speech.printed().chars,
             "query": request.GET.urlencode(),
         },
     )

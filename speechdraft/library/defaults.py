@@ -9,10 +9,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from speechdraft.text.parser import parse_speech
-
-from .models import Block, Category, CorpusDocument, Role, SpeechTemplate, TemplateSlot
-from .services import DEFAULT_CATEGORIES, blocks_cut_from_document, corpus_import_files
+from .models import Block, Category, CorpusDocument, SpeechTemplate
+from .services import DEFAULT_CATEGORIES, corpus_import_files, template_create_from_document
 
 SEED_DIR = Path(__file__).resolve().parent / "seeds"
 
@@ -89,70 +87,18 @@ def _seed_document(spec: TemplateSpec) -> tuple[CorpusDocument, bool]:
 
 
 def _build_template(spec: TemplateSpec, document: CorpusDocument) -> SpeechTemplate:
-    parsed = parse_speech(document.text)
-    if not document.blocks.exists():
-        blocks_cut_from_document(document=document, parsed=parsed)
-    blocks = {(b.source_start, b.source_end): b for b in document.blocks.all()}
-    categories = {c.name: c for c in Category.objects.all()}
-
-    template = SpeechTemplate.objects.create(
+    template = template_create_from_document(
+        document=document,
         name=spec.name,
         kind=spec.kind,
         description=spec.description,
-        numbering=spec.numbering,
-        run_in_headings=spec.run_in_headings,
-        source_document=document,
+        opening_guidance=spec.opening_guidance,
+        part_guidance=spec.part_guidance,
+        closing_guidance=spec.closing_guidance,
     )
-    segments = parsed.segments()
-    slots = [
-        TemplateSlot(
-            template=template,
-            order=0,
-            role=Role.SALUTATION,
-            title="称呼",
-            guidance="单独成行，以全角冒号结束。",
-            default_text=parsed.salutation or "各位代表、同志们：",
-        ),
-    ]
-    opening = next((s for s in segments if s.role == "opening"), None)
-    slots.append(
-        TemplateSlot(
-            template=template,
-            order=1,
-            role=Role.OPENING,
-            title="开场",
-            guidance=spec.opening_guidance,
-            suggested_category=categories.get("开场"),
-            suggested_block=blocks.get((opening.start, opening.end)) if opening else None,
-        )
-    )
-    for i, part in enumerate(parsed.parts):
-        block = blocks.get((part.start, part.end))
-        guidance = spec.part_guidance[i] if i < len(spec.part_guidance) else ""
-        slots.append(
-            TemplateSlot(
-                template=template,
-                order=2 + i,
-                role=Role.PART,
-                title=part.heading[:120],
-                guidance=guidance,
-                suggested_category=block.category if block else None,
-                suggested_block=block,
-            )
-        )
-    closing = next((s for s in segments if s.role == "closing"), None)
-    slots.append(
-        TemplateSlot(
-            template=template,
-            order=2 + len(parsed.parts),
-            role=Role.CLOSING,
-            title="结尾",
-            guidance=spec.closing_guidance,
-            suggested_category=categories.get("结尾"),
-            suggested_block=blocks.get((closing.start, closing.end)) if closing else None,
-        )
-    )
-    TemplateSlot.objects.bulk_create(slots)
+    if (template.numbering, template.run_in_headings) != (spec.numbering, spec.run_in_headings):
+        template.numbering, template.run_in_headings = spec.numbering, spec.run_in_headings
+        template.save(update_fields=["numbering", "run_in_headings"])
     return template
 
 

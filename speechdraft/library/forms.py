@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Block, Category, Tag
+from .models import Block, Category, SpeechTemplate, Tag, TemplateSlot
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,3 +63,37 @@ class BlockForm(forms.ModelForm):
     def save_tags(self, block: Block) -> None:
         tags = [Tag.objects.get_or_create(name=name[:40])[0] for name in self.cleaned_data["tag_names"]]
         block.tags.set(tags)
+
+
+class TemplateFromDocumentForm(forms.Form):
+    name = forms.CharField(label="模板名称", max_length=80)
+    kind = forms.CharField(label="讲话类别", max_length=40, help_text="例如：代表座谈会、人大代表培训班。")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if SpeechTemplate.objects.filter(name=name).exists():
+            raise forms.ValidationError("已有同名模板，请换一个名称。")
+        return name
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = SpeechTemplate
+        fields = ["name", "kind", "description", "numbering", "run_in_headings", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class TemplateSlotForm(forms.ModelForm):
+    class Meta:
+        model = TemplateSlot
+        fields = ["order", "role", "title", "heading_pattern", "guidance", "example_text", "default_text"]
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 2}),
+            "example_text": forms.Textarea(attrs={"rows": 6}),
+            "default_text": forms.Textarea(attrs={"rows": 1}),
+        }
+
+
+TemplateSlotFormSet = forms.inlineformset_factory(
+    SpeechTemplate, TemplateSlot, form=TemplateSlotForm, extra=1, can_delete=True
+)

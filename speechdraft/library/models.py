@@ -126,7 +126,12 @@ class TemplateSlot(models.Model):
     order = models.PositiveIntegerField("顺序")
     role = models.CharField("位置", max_length=12, choices=Role.choices)
     title = models.CharField("名称", max_length=120)
+    # How the part's heading is built ("提高认识，增强……的责任感"): shown beside the slot, never copied.
+    heading_pattern = models.CharField("标题样式", max_length=200, blank=True)
     guidance = models.TextField("写作提示", blank=True)
+    # The source speech's text for this part: shown beside the slot and inserted per paragraph on
+    # request; a new speech starts from it only when the user chooses 以范文为底稿.
+    example_text = models.TextField("参考范文", blank=True)
     # Text a new speech starts with when no block is suggested (the salutation, mostly).
     default_text = models.TextField("默认文字", blank=True)
     suggested_category = models.ForeignKey(
@@ -145,6 +150,10 @@ class TemplateSlot(models.Model):
 
     def __str__(self):
         return f"{self.template} · {self.title}"
+
+    @property
+    def example_paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.example_text.splitlines() if line.strip()]
 
 
 class BlockQuerySet(models.QuerySet):

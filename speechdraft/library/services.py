@@ -9,9 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from speechdraft.text.counting import count_chars
 from speechdraft.text.errors import TextError
 from speechdraft.text.loading import LoadedDocument, load_document
-from speechdraft.text.parser import ParsedSpeech, parse_speech
+from speechdraft.text.parser import ParsedSpeech, heading_marker, parse_speech
 
 from .models import Block, Category, CorpusDocument, Role
 
@@ -51,10 +52,6 @@ class ImportOutcome:
 def normalised_hash(text: str) -> str:
     """Two files that differ only in whitespace or line breaks are the same document."""
     return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
-
-
-def count_chars(text: str) -> int:
-    return len(re.sub(r"\s+", "", text))
 
 
 def suggest_category_name(heading: str) -> str | None:
@@ -235,3 +232,98 @@ def blocks_cut_from_document(
 def _strip_marker(sentence: str, marker: str) -> str:
     text = sentence[len(marker) :] if marker and sentence.startswith(marker) else sentence
     return text.strip().rstrip("。；，：！") or sentence
+
+
+def _without_marker(heading: str) -> str:
+    found = heading_marker(heading)
+    return heading[len(found[1]) :].strip() if found else heading
+
+
+@transaction.atomic
+def template_create_from_document(
+    *,
+    document: CorpusDocument,
+    name: str,
+    kind: str,
+    description: str = "",
+    opening_guidance: str = "",
+    part_guidance: tuple[str, ...] = (),
+    closing_guidance: str = "",
+):
+    """A template whose parts are the document's parts (as the parser finds them).
+
+    Each part keeps the document's text as its 参考范文 and its heading as 标题样式; the document's
+    blocks (cut now if it has none) are the parts' suggested material. Numbering and the run-in style
+    follow the document.
+    """
+    from .models import SpeechTemplate, TemplateSlot
+
+    parsed = parse_speech(document.text)
+    if not document.blocks.exists():
+        blocks_cut_from_document(document=document, parsed=parsed)
+    blocks = {(b.source_start, b.source_end): b for b in document.blocks.all()}
+    categories = {c.name: c for c in Category.objects.all()}
+    first = parsed.parts[0] if parsed.parts else None
+    template = SpeechTemplate(
+        name=name,
+        kind=kind,
+        description=description,
+        numbering=SpeechTemplate.Numbering.DI
+        if first and first.style == "di"
+        else SpeechTemplate.Numbering.YI,
+        run_in_headings=first.run_in if first else True,
+        source_document=document,
+    )
+    template.full_clean()
+    template.save()
+    segments = parsed.segments()
+    opening = next((s for s in segments if s.role == "opening"), None)
+    closing = next((s for s in segments if s.role == "closing"), None)
+    slots = [
+        TemplateSlot(
+            order=0,
+            role=Role.SALUTATION,
+            title="称呼",
+            guidance="单独成行，以全角冒号结束。",
+            default_text=parsed.salutation or "各位代表、同志们：",
+            example_text=parsed.salutation or "",
+        ),
+        TemplateSlot(
+            order=1,
+            role=Role.OPENING,
+            title="开场",
+            guidance=opening_guidance or "交代会议的缘由和目的，引出要讲的几点意见。",
+            suggested_category=categories.get("开场"),
+            suggested_block=blocks.get((opening.start, opening.end)) if opening else None,
+            example_text=opening.text if opening else "",
+        ),
+    ]
+    for i, part in enumerate(parsed.parts):
+        block = blocks.get((part.start, part.end))
+        slots.append(
+            TemplateSlot(
+                order=2 + i,
+                role=Role.PART,
+                title=part.heading[:120],
+                heading_pattern=_without_marker(part.heading)[:200],
+                guidance=part_guidance[i] if i < len(part_guidance) else "",
+                suggested_category=block.category if block else None,
+                suggested_block=block,
+                example_text=part.body,
+            )
+        )
+    slots.append(
+        TemplateSlot(
+            order=2 + len(parsed.parts),
+            role=Role.CLOSING,
+            title="结尾",
+            guidance=closing_guidance or "以“同志们，”开头，提出希望，以感叹号收束。",
+            suggested_category=categories.get("结尾"),
+            suggested_block=blocks.get((closing.start, closing.end)) if closing else None,
+            example_text=closing.text if closing else "",
+        )
+    )
+    for slot in slots:
+        slot.template = template
+    TemplateSlot.objects.bulk_create(slots)
+    return template

@@ -1,14 +1,23 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from speechdraft.roles import is_manager, manager_required
+from speechdraft.text.placeholders import facts_to_placeholders, find_source_facts
 
-from .forms import BlockFilterForm, BlockForm, ImportForm
+from .forms import (
+    BlockFilterForm,
+    BlockForm,
+    ImportForm,
+    TemplateForm,
+    TemplateFromDocumentForm,
+    TemplateSlotFormSet,
+)
 from .models import Block, CorpusDocument, SpeechTemplate
-from .services import corpus_import_files
+from .services import corpus_import_files, template_create_from_document
 
 ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "part": "主体", "closing": "结尾"}
 
@@ -73,10 +82,85 @@ def template_list(request):
     return render(request, "library/template_list.html", {"templates": templates})
 
 
+def _with_facts(text: str) -> list[dict]:
+    """The example text cut into plain pieces and flagged facts, for the page to mark them."""
+    pieces, pos = [], 0
+    for fact in find_source_facts(text):
+        if fact.start > pos:
+            pieces.append({"text": text[pos : fact.start]})
+        pieces.append({"text": fact.text, "fact": fact})
+        pos = fact.end
+    if pos < len(text):
+        pieces.append({"text": text[pos:]})
+    return pieces
+
+
 def template_detail(request, pk):
     template = get_object_or_404(SpeechTemplate, pk=pk)
-    slots = template.slots.select_related("suggested_block", "suggested_category")
+    slots = [
+        {
+            "slot": slot,
+            "pieces": _with_facts(slot.example_text),
+            "facts": find_source_facts(slot.example_text),
+        }
+        for slot in template.slots.select_related("suggested_block", "suggested_category")
+    ]
     return render(request, "library/template_detail.html", {"template": template, "slots": slots})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def template_from_document(request, pk):
+    """A 管理员 makes a template from any corpus document; the parser gives the parts."""
+    document = get_object_or_404(CorpusDocument, pk=pk)
+    form = TemplateFromDocumentForm(request.POST or None, initial={"name": document.title[:80]})
+    if request.method == "POST" and form.is_valid():
+        template = template_create_from_document(
+            document=document, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
+        )
+        messages.success(request, "模板已生成。请检查各部分的写作提示，并处理标出的来源事实。")
+        return redirect("library:template_edit", pk=template.pk)
+    return render(request, "library/template_from_document.html", {"form": form, "document": document})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, pk):
+    template = get_object_or_404(SpeechTemplate, pk=pk)
+    form = TemplateForm(request.POST or None, instance=template)
+    slots = TemplateSlotFormSet(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid() and slots.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.version = template.version + 1
+            saved.save()
+            slots.save()
+        messages.success(request, "模板已保存。")
+        return redirect(saved)
+    # Each part's example with the source's facts listed under it, as the detail page marks them.
+    rows = [(f, find_source_facts(f.instance.example_text or "")) for f in slots.forms]
+    return render(
+        request,
+        "library/template_form.html",
+        {"form": form, "slots": slots, "rows": rows, "template": template},
+    )
+
+
+@manager_required
+@require_http_methods(["POST"])
+def template_facts_to_placeholders(request, pk):
+    """Turn the flagged facts that have a kind (dates, counts, 届次 …) into typed placeholders."""
+    template = get_object_or_404(SpeechTemplate, pk=pk)
+    total = 0
+    with transaction.atomic():
+        for slot in template.slots.all():
+            converted, count = facts_to_placeholders(slot.example_text)
+            if count:
+                slot.example_text = converted
+                slot.save(update_fields=["example_text"])
+                total += count
+    messages.success(request, f"已把 {total} 处来源事实改为占位符；具名活动和过时表述请逐一修改。")
+    return redirect(template)
 
 
 def block_list(request):

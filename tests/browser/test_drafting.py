@@ -50,6 +50,8 @@ def test_secretary_drafts_from_a_template_to_a_restored_revision(page, drafter, 
     page.get_by_role("link", name="选用模板：人大代表培训班讲话").click()
     page.get_by_label("区名").fill("云岩")
     page.get_by_label("讲话人").fill("张主任")
+    # Templates are skeletons now; this walk-through starts from the example text (以范文为底稿).
+    page.get_by_label("以范文为底稿").check()
     page.get_by_role("button", name="创建并开始起草").click()
     expect(page.locator("#save-state")).to_have_text(SAVED)
     expect(page.locator("#outline .sd-outline-item")).to_have_count(6)

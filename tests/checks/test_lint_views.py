@@ -21,7 +21,7 @@ def test_lint_page_lists_findings_with_links_to_sections(client, drafter):
     assert "一府一委两院" in html  # the shipped formulation rule
     assert 'data-rule="half_width_punctuation"' in html
     assert 'data-rule="placeholder"' in html  # the factory's ×区
-    anchors = set(re.findall(r'href="/speeches/\d+/#(sec-s\d+)"', html))
+    anchors = set(re.findall(r'href="/speeches/\d+/\?find=[^"#]*#(sec-s\d+)"', html))
     assert "去修改" in html and anchors
     editor = client.get(speech.get_absolute_url()).content.decode()
     assert all(f'id="{anchor}"' in editor for anchor in anchors)
@@ -77,3 +77,47 @@ def test_admin_refuses_a_broken_regular_expression(client, manager):
         {"pattern": "(", "is_regex": "on", "message": "x", "severity": "warning", "is_active": "on"},
     )
     assert response.status_code == 200 and "正则表达式有误" in response.content.decode()
+
+
+def test_one_click_fix_rewrites_the_words_in_their_section_and_leaves_a_revision(client, drafter):
+    sections = make_sections()
+    sections[3]["body"] = "审议一府两院的报告,推动落实。还要监督一府两院。"
+    speech = make_speech(drafter, sections=sections)
+    client.force_login(drafter)
+    text = speech.as_text()
+    second = text.index("一府两院", text.index("一府两院") + 1)
+    response = client.post(
+        reverse("checks:lint_fix", args=[speech.pk]),
+        {"rule": "formulation", "start": second, "end": second + 4},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "已将“一府两院”改为“一府一委两院”" in response.content.decode()
+    body = speech.sections.get(order=3).body
+    assert body == "审议一府两院的报告,推动落实。还要监督一府一委两院。"
+    assert speech.revisions.first().note.startswith("规范检查")
+
+
+def test_one_click_fix_of_a_finding_that_moved_changes_nothing(client, drafter, colleague):
+    speech = make_speech(drafter)
+    client.force_login(drafter)
+    response = client.post(
+        reverse("checks:lint_fix", args=[speech.pk]), {"rule": "formulation", "start": 3, "end": 7}
+    )
+    assert "已经变化" in response.content.decode() and speech.revisions.count() == 1
+    client.force_login(colleague)
+    assert client.post(reverse("checks:lint_fix", args=[speech.pk]), {}).status_code == 404
+
+
+def test_lint_speech_command_on_a_stored_speech_reads_its_date_place_and_parts(drafter):
+    import datetime
+
+    sections = make_sections()
+    sections[1]["body"] = "下面，我谈两点意见。总书记视察贵州时的要求，要为全面建成小康社会作贡献。"
+    speech = make_speech(
+        drafter, sections=sections, date=datetime.date(2024, 7, 20), placeholder_values={"区名": "海淀"}
+    )
+    out = StringIO()
+    call_command("lint_speech", "--speech", str(speech.pk), "--format", "json", stdout=out)
+    found = {f["rule"]: f for f in json.loads(out.getvalue())}
+    assert {"announced_count", "foreign_place", "outdated_by_date"} <= set(found)
+    assert found["announced_count"]["suggestion"] == "谈三点意见"

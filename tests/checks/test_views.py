@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from speechdraft.checks.models import SimilarityReport
+from speechdraft.checks.services import speech_check
+from speechdraft.drafting import services as drafting
 from speechdraft.library.services import corpus_import_files
 from tests.conftest import SEED_004, seed_004_part
 from tests.drafting.factories import make_sections, make_speech, share
@@ -160,3 +162,23 @@ def test_latest_without_a_report_offers_to_check(client, drafter, corpus):
     client.force_login(drafter)
     html = client.get(reverse("checks:latest", args=[speech.pk])).content.decode()
     assert "还没有查过重" in html
+
+
+def test_editor_marks_show_the_last_reports_passages_per_section_and_grey_changed_ones(client, drafter):
+    corpus_import_files(files=[("004.txt", SEED_004.read_bytes(), "004.txt")])
+    heading, body = seed_004_part()[2:].split("。", 1)
+    sections = make_sections()
+    sections[3] = {"role": "part", "heading": heading + "。", "body": body}
+    speech = make_speech(drafter, sections=sections)
+    client.force_login(drafter)
+    url = reverse("checks:marks", args=[speech.pk])
+    assert "还没有查重报告" in client.get(url).content.decode()
+    speech_check(speech=speech, user=drafter)
+    html = client.get(url).content.decode()
+    copied = speech.sections.get(order=3)
+    assert f'data-section="{copied.pk}"' in html and 'class="sd-mark-copied"' in html
+    assert "sd-marks-stale" not in html
+    data = drafting.speech_data(speech)
+    data["sections"][3]["body"] = "完全改写的一段话。" + data["sections"][3]["body"]
+    drafting.speech_save(speech=speech, user=drafter, base_version=speech.version, data=data)
+    assert "sd-marks-stale" in client.get(url).content.decode()

@@ -105,7 +105,7 @@ def test_parse_speech_reads_back_the_printed_parts():
 
 def test_place_placeholders_share_one_value_and_numbers_do_not_take_it():
     sections = [SectionData(1, "opening", body="在×区、**区和某区召开区×届人大×次会议，**同志出席。")]
-    printed = print_speech(title="", sections=sections, values={"区名": "云岩", "×届": "九"})
+    printed = print_speech(title="", sections=sections, values={"区名": "云岩", "届次": "九"})
     assert printed.text == "在云岩区、云岩区和云岩区召开区九届人大×次会议，**同志出席。"
     marks = [(r.text, r.mark) for r in printed.paragraphs[0].body if r.mark]
     assert marks == [
@@ -119,9 +119,9 @@ def test_place_placeholders_share_one_value_and_numbers_do_not_take_it():
     # The panel still lists filled names, so that a value can be changed later.
     assert [(u.key, u.count) for u in printed.placeholders] == [
         ("区名", 3),
-        ("×届", 1),
-        ("×次", 1),
-        ("**", 1),
+        ("届次", 1),
+        ("会次", 1),
+        ("人名", 1),
     ]
 
 
@@ -131,7 +131,7 @@ def test_placeholder_uses_group_by_name_with_counts_and_an_example():
         SectionData(2, "closing", body="为×区作贡献！"),
     ]
     uses = placeholder_uses(print_speech(title="", sections=sections))
-    assert [(u.key, u.count) for u in uses] == [("区名", 2), ("**", 1)]
+    assert [(u.key, u.count) for u in uses] == [("区名", 2), ("人名", 1)]
     assert "×区" in uses[0].example
 
 
@@ -160,3 +160,24 @@ def test_split_marked_heading_run_in_and_own_line():
 )
 def test_speaking_time_at_200_characters_a_minute(chars, label):
     assert speaking_time(chars, 200) == label
+
+
+def test_placeholder_occurrences_give_field_offsets_and_the_binding_of_each():
+    from speechdraft.drafting.printing import placeholder_occurrences
+
+    sections = [
+        SectionData(
+            "s1",
+            "part",
+            heading="推动**人大工作",
+            body="第一段。\n  刚才，**同志通报了情况，现场会在**召开。",
+        ),
+    ]
+    found = placeholder_occurrences(sections)
+    assert [(o.field, o.key, o.sure) for o in found] == [
+        ("heading", "区名", True),
+        ("body", "人名", True),
+        ("body", "地点", True),
+    ]
+    body = sections[0].body
+    assert all(body[o.start : o.end] == "**" for o in found if o.field == "body")

@@ -35,7 +35,9 @@ def _new_speech_from(template_name, user, **data):
 def test_parse_speech_reads_back_the_parts_of_a_speech_from_each_default_template(
     defaults, drafter, template_name
 ):
-    speech = _new_speech_from(template_name, drafter, speaker="张主任", date=datetime.date(2024, 7, 20))
+    speech = _new_speech_from(
+        template_name, drafter, speaker="张主任", date=datetime.date(2024, 7, 20), use_example=True
+    )
     parts = [s for s in speech.sections.all() if s.role == "part"]
     parsed = parse_speech(speech.as_text())
     assert len(parsed.parts) == len(parts) == 3
@@ -47,21 +49,32 @@ def test_parse_speech_reads_back_the_parts_of_a_speech_from_each_default_templat
     assert parsed.salutation and parsed.opening and parsed.closing
 
 
-def test_new_speech_from_a_template_starts_with_its_slots_and_counts_block_use(defaults, drafter):
-    template = SpeechTemplate.objects.get(name="人大代表培训班讲话")
-    suggested = [s.suggested_block_id for s in template.slots.all() if s.suggested_block_id]
-    before = dict(Block.objects.filter(pk__in=suggested).values_list("pk", "usage_count"))
-    speech = _new_speech_from("人大代表培训班讲话", drafter, placeholder_values={"区名": "云岩"})
+def test_new_speech_based_on_the_example_starts_with_the_seed_text_of_each_part(defaults, drafter):
+    speech = _new_speech_from(
+        "人大代表培训班讲话", drafter, placeholder_values={"区名": "云岩"}, use_example=True
+    )
     sections = list(speech.sections.all())
     assert [s.role for s in sections] == ["salutation", "opening", "part", "part", "part", "closing"]
     assert sections[0].body == "各位代表："
     assert sections[2].heading == "提高认识，增强当好人大代表的责任感。"
     assert sections[2].body.startswith("宪法规定")
     assert sections[2].guidance.startswith("一、提高认识")
-    assert all(Block.objects.get(pk=pk).usage_count == before[pk] + 1 for pk in suggested)
     assert (speech.numbering, speech.run_in_headings) == ("yi", True)
     assert "云岩区大局出发" in speech.as_text() and "×区" not in speech.as_text()
     assert speech.revisions.get().number == 1
+
+
+def test_new_speech_from_a_template_is_a_skeleton_without_the_seed_text(defaults, drafter):
+    template = SpeechTemplate.objects.get(name="代表座谈会讲话")
+    usage = sum(Block.objects.values_list("usage_count", flat=True))
+    speech = _new_speech_from("代表座谈会讲话", drafter)
+    sections = list(speech.sections.all())
+    assert [s.role for s in sections] == [s.role for s in template.slots.all()]
+    assert sections[0].body == "各位代表、同志们："
+    assert all(s.body == "" and s.heading == "" for s in sections[1:])
+    assert all(s.guidance for s in sections[1:])
+    assert sum(Block.objects.values_list("usage_count", flat=True)) == usage
+    assert all(slot.example_text for slot in template.slots.all())
 
 
 def test_blank_speech_has_a_skeleton(drafter):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from speechdraft.drafting.models import Revision, Speech, SpeechShare
 from speechdraft.library.models import Block, SpeechTemplate
 from tests.conftest import make_block
-from tests.drafting.factories import make_speech, save_payload, share
+from tests.drafting.factories import make_sections, make_speech, save_payload, share
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -52,6 +52,29 @@ def test_list_search_and_htmx_fragment(logged_in, drafter):
     html = response.content.decode()
     assert is_fragment(response) and "在培训班上的讲话" in html and "座谈会" not in html
     assert "没有找到" in logged_in.get(reverse("drafting:list"), {"q": "航天"}).content.decode()
+
+
+def test_list_search_looks_inside_the_speech_text_word_by_word(logged_in, drafter):
+    sections = make_sections()
+    sections[3]["body"] = "要围绕乡村振兴开展专题调研，听取群众意见。"
+    make_speech(drafter, title="在代表座谈会上的讲话", sections=sections)
+    make_speech(drafter, title="在培训班上的讲话")
+    # jieba terms, each found somewhere in the speech (not necessarily together): 乡村振兴 … 调研
+    page = logged_in.get(reverse("drafting:list"), {"q": "乡村振兴调研"}).context["page"]
+    assert [s.title for s in page] == ["在代表座谈会上的讲话"]
+    assert not list(logged_in.get(reverse("drafting:list"), {"q": "乡村振兴航天"}).context["page"])
+
+
+def test_one_word_count_in_the_list_the_editor_and_the_export_page(logged_in, drafter):
+    speech = make_speech(drafter)
+    chars = speech.printed().chars
+    label = f"{chars}字（不含标点）"
+    assert label in logged_in.get(reverse("drafting:list")).content.decode()
+    assert label in logged_in.get(speech.get_absolute_url()).content.decode()
+    assert (
+        f"全文 {chars} 字（不含标点）"
+        in logged_in.get(reverse("export:page", args=[speech.pk])).content.decode()
+    )
 
 
 def test_list_sorts_by_last_change_then_title(logged_in, drafter):
@@ -135,7 +158,7 @@ def test_new_form_asks_for_the_templates_placeholders_as_htmx_fragment(logged_in
     response = logged_in.get(reverse("drafting:new"), {"template": template.pk}, headers=HTMX)
     html = response.content.decode()
     assert (
-        is_fragment(response) and "区名" in html and "占位符“**”" in html and "在代表座谈会上的讲话" in html
+        is_fragment(response) and "区名" in html and "占位符“人名”" in html and "在代表座谈会上的讲话" in html
     )
 
 
@@ -200,7 +223,7 @@ def test_save_stores_sections_and_answers_markers_counts_and_new_ids(logged_in, 
     new_id = data["ids"]["n1"]
     assert speech.sections.get(pk=new_id).heading == "新增部分"
     assert data["markers"]["n1"] == "一、" and data["markers"][sections[3]["key"]] == "二、"
-    assert data["counts"]["n1"].startswith("12字")  # 一、新增部分。新增正文。
+    assert data["counts"]["n1"].startswith("9字")  # 一、新增部分。新增正文。 without punctuation
     assert data["placeholders"] == ["区名"]
 
 
@@ -437,3 +460,15 @@ def test_naming_a_revision(logged_in, edited):
     assert too_long.status_code == 400 and "版本名称最多 60 个字" in too_long.content.decode()
     assert logged_in.post(url, {"name": ""})["Location"] == reverse("drafting:history", args=[edited.pk])
     assert Revision.objects.get(speech=edited, number=2).name == ""
+
+
+def test_placeholder_panel_lists_every_occurrence_with_context_and_a_rebind_choice(logged_in, drafter):
+    sections = make_sections()
+    sections[1]["body"] = "刚才，**同志通报了情况。推动**人大工作的与时俱进。"
+    speech = make_speech(drafter, sections=sections)
+    html = logged_in.get(reverse("drafting:placeholders", args=[speech.pk]), headers=HTMX).content.decode()
+    assert html.count('class="sd-ph-occurrence') == 3  # 人名, 区名 here and the factory's ×区
+    assert "刚才，**同志通报了情况" in html and 'data-field="body"' in html
+    assert (
+        'class="form-select form-select-sm w-auto sd-ph-rebind"' in html and '<option value="地点">' in html
+    )

@@ -50,3 +50,24 @@ def test_ensure_admin_creates_one_manager_once(capsys):
     call_command("ensure_admin")
     assert capsys.readouterr().out == ""
     assert User.objects.count() == 1
+
+
+def test_templates_made_before_parts_had_examples_are_upgraded_in_place(db):
+    """The data migration keeps an old template's suggested text as 参考范文, without duplicating it."""
+    import importlib
+
+    from django.apps import apps
+
+    from speechdraft.library.models import SpeechTemplate, TemplateSlot
+    from tests.conftest import make_block
+
+    migration = importlib.import_module("speechdraft.library.migrations.0004_template_parts_with_examples")
+    block = make_block(body="一、提高认识，增强责任感。宪法规定，一切权力属于人民。")
+    template = SpeechTemplate.objects.create(name="旧模板", kind="培训班")
+    TemplateSlot.objects.create(
+        template=template, order=0, role="part", title="一、提高认识", suggested_block=block
+    )
+    migration.examples_from_suggested_blocks(apps, None)
+    slot = template.slots.get()
+    assert slot.example_text == block.body and slot.heading_pattern == "一、提高认识"
+    assert SpeechTemplate.objects.filter(name="旧模板").count() == 1

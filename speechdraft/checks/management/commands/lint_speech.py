@@ -11,7 +11,7 @@ SEVERITY = {"error": "错误", "warning": "提醒", "info": "提示"}
 
 
 class Command(BaseCommand):
-    help = "对讲话稿做规范检查：占位符、编号、半角标点、重复句子、过时表述、篇幅。"
+    help = "对讲话稿做规范检查：占位符、编号、宣布的部分数、半角标点、重复句子、过时表述、外地地名、篇幅。"
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", metavar="FILE")
@@ -29,6 +29,7 @@ class Command(BaseCommand):
                 raise CommandError(f"无法读取文件 {file}：{exc.strerror or exc}") from exc
             except TextError as exc:
                 raise CommandError(str(exc)) from exc
+            obj = None
         else:
             from speechdraft.drafting.models import Speech
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             if obj is None:
                 raise CommandError(f"找不到编号为 {speech} 的讲话稿。")
             text = obj.as_text()
-        findings = text_lint(text)
+        findings = text_lint(text, speech=obj)
         if format == "json":
             keys = ("rule", "severity", "message", "start", "end", "suggestion")
             self.stdout.write(
