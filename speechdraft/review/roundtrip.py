@@ -24,9 +24,9 @@ from django.db import transaction
 from lxml import etree
 
 from speechdraft.drafting.models import Revision, Speech
-from speechdraft.drafting.printing import placeholder_key, split_marked_heading, split_paragraphs
+from speechdraft.drafting.printing import split_marked_heading, split_paragraphs
 from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save, word_diff
-from speechdraft.text.placeholders import find_placeholders
+from speechdraft.text.placeholders import bind_placeholders, printed_value
 
 from .models import Comment
 
@@ -485,11 +485,12 @@ def keep_placeholders(raw: str, reviewed: str, values: dict | None) -> str:
         if index:
             add("\n", "\n")
         cursor = 0
-        for placeholder in find_placeholders(line):
-            if placeholder.start > cursor:
-                add(line[cursor : placeholder.start], line[cursor : placeholder.start])
-            add(values.get(placeholder_key(line, placeholder)) or placeholder.text, placeholder.text)
-            cursor = placeholder.end
+        for binding in bind_placeholders(line):
+            if binding.start > cursor:
+                add(line[cursor : binding.start], line[cursor : binding.start])
+            value = values.get(binding.key)
+            add(printed_value(line, binding, value) if value else binding.text, binding.text)
+            cursor = binding.end
         if cursor < len(line):
             add(line[cursor:], line[cursor:])
     printed = "".join(piece for _, _, piece, _ in segments)
