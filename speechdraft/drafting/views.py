@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from speechdraft.library.forms import BlockFilterForm, BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
-from speechdraft.library.recommend import recommend
+from speechdraft.library.recommend import RecommendIndexPending, recommend
 from speechdraft.text.placeholders import COMMON_KEYS
 
 from . import services
@@ -554,17 +554,22 @@ def recommend_panel(request, pk):
     heading = request.GET.get("heading", "")[:300]
     body = request.GET.get("body", "")[:5000]
     guidance = section.guidance if section else ""
-    suggestions = recommend(
-        heading=heading or (section.heading if section else ""),
-        guidance=guidance,
-        text=body or (section.body if section else ""),
-        speech_text=speech.as_text(),
-        used_blocks={s.source_block_id for s in sections if s.source_block_id},
-    )
+    pending = False
+    try:
+        suggestions = recommend(
+            heading=heading or (section.heading if section else ""),
+            guidance=guidance,
+            text=body or (section.body if section else ""),
+            speech_text=speech.as_text(),
+            used_blocks={s.source_block_id for s in sections if s.source_block_id},
+        )
+    except RecommendIndexPending:
+        suggestions, pending = [], True
     example = _slot_example(speech, section)
     context = {
         "speech": speech,
         "suggestions": suggestions,
+        "pending": pending,
         "section": section,
         "guidance": guidance,
         "example": example,

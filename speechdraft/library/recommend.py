@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db import close_old_connections
+from django.db.models import Count, Max, Sum
 
 from speechdraft.text.recommend import PassageIndex, Recommendation, corpus_paragraphs, query_words
 
@@ -25,6 +26,11 @@ from .models import Block, CorpusDocument
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cached: tuple[tuple, PassageIndex] | None = None
+_building: tuple | None = None  # the signature a background thread is building
+
+
+class RecommendIndexPending(Exception):
+    """The first index of a large corpus is still being built; ask again in a minute."""
 
 
 @dataclass(frozen=True)
@@ -88,14 +94,56 @@ def _load_or_build(signature: tuple) -> PassageIndex:
     return index
 
 
-def current_index() -> PassageIndex:
-    """The process's index, rebuilt when blocks or corpus documents were added or removed."""
-    global _cached
+def _corpus_is_small() -> bool:
+    """Whether building now fits in a request: a few seconds of jieba, not minutes."""
+    limit = getattr(settings, "SPEECHDRAFT_RECOMMEND_SYNC_CHARS", 1_000_000)
+    total = CorpusDocument.objects.aggregate(chars=Sum("chars"))["chars"] or 0
+    return total <= limit
+
+
+def _build_in_background(signature: tuple) -> None:
+    global _building
+    try:
+        index = _load_or_build(signature)
+        with _lock:
+            global _cached
+            _cached = (signature, index)
+    except Exception:  # a failed build must not leave the flag up and the panel waiting forever
+        log.exception("素材推荐 index build failed")
+    finally:
+        close_old_connections()
+        with _lock:
+            _building = None
+
+
+def current_index() -> PassageIndex | None:
+    """The process's index, kept in step with the blocks and corpus documents.
+
+    On a large corpus a build takes minutes (jieba over every paragraph), longer than any request
+    may take: it runs in a thread while the previous index answers, and until a first index exists
+    the panel says that it is being prepared (``None``). A small corpus is built in the request.
+    """
+    global _cached, _building
     signature = _signature()
     with _lock:
-        if _cached is None or _cached[0] != signature:
-            _cached = (signature, _load_or_build(signature))
-        return _cached[1]
+        if _cached is not None and _cached[0] == signature:
+            return _cached[1]
+        if _building == signature:
+            return _cached[1] if _cached else None
+    if _cache_file(signature).exists() or _corpus_is_small():
+        index = _load_or_build(signature)
+        with _lock:
+            _cached = (signature, index)
+        return index
+    with _lock:
+        if _building is None:
+            _building = signature
+            threading.Thread(target=_build_in_background, args=(signature,), daemon=True).start()
+        return _cached[1] if _cached else None
+
+
+def index_ready() -> bool:
+    return current_index() is not None
 
 
 def _squeeze(text: str) -> str:
@@ -109,7 +157,10 @@ def recommend(
     words = query_words(heading, guidance, text)
     if not words:
         return []
-    found: list[Recommendation] = current_index().search(words, limit=limit)
+    index = current_index()
+    if index is None:
+        raise RecommendIndexPending
+    found: list[Recommendation] = index.search(words, limit=limit)
     block_ids = [r.key[1] for r in found if r.key[0] == "block"]
     doc_ids = {r.key[1] for r in found if r.key[0] == "corpus"}
     blocks = Block.objects.in_bulk(block_ids)

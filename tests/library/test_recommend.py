@@ -91,3 +91,22 @@ def test_the_index_is_kept_on_disk_and_read_back_by_the_next_process(drafter, mo
     again = service.current_index()
     assert again.keys == first.keys and again.vocabulary == first.vocabulary
     assert [r.key for r in again.search(["群众"])] == [r.key for r in first.search(["群众"])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_corpus_is_indexed_in_the_background_while_the_panel_says_so(client, drafter, settings):
+    # The build runs in another thread with its own connection: it must see committed rows.
+    import time
+
+    settings.SPEECHDRAFT_RECOMMEND_SYNC_CHARS = 0
+    make_document(title="某区讲话", text="在代表培训班上的讲话\n" + LONG)
+    speech = make_speech(drafter)
+    client.force_login(drafter)
+    url = reverse("drafting:recommend", args=[speech.pk])
+    first = client.get(url, {"heading": "密切联系群众"}, headers={"HX-Request": "true"})
+    assert first.status_code == 200 and "正在后台建立" in first.content.decode()
+    deadline = time.monotonic() + 60
+    while service.current_index() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    later = client.get(url, {"heading": "密切联系群众"}, headers={"HX-Request": "true"})
+    assert "正在后台建立" not in later.content.decode() and 'data-kind="corpus"' in later.content.decode()
