@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from speechdraft.text import office
 from speechdraft.text.cleaning import clean_text
 from speechdraft.text.decoding import EMPTY_MESSAGE, decode_text, looks_like_text
 from speechdraft.text.docx_reader import read_docx
@@ -83,42 +79,16 @@ def read_doc(data: bytes) -> str:
 
 def convert_doc_to_docx(data: bytes, *, timeout: float = SOFFICE_TIMEOUT_SECONDS) -> bytes:
     """Convert a legacy .doc to .docx with LibreOffice; raises DocumentError when that fails."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise DocumentError(NO_SOFFICE_MESSAGE)
-    with tempfile.TemporaryDirectory(prefix="speechdraft-doc-") as workdir:
-        work = Path(workdir)
-        source = work / "document.doc"
-        source.write_bytes(data)
-        # A private profile per call: concurrent conversions sharing one profile block each other
-        # or fail on its lock file.
-        command = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            str(work / "out"),
-            str(source),
-        ]
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    try:
+        return office.convert(
+            data, source_name="document.doc", convert_to="docx", output_suffix=".docx", timeout=timeout
         )
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # soffice starts a child (soffice.bin); end the whole process group it leads.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            raise DocumentError("读取 .doc 文件超时，请用 Word 或 WPS 另存为 .docx 后导入。") from None
-        target = work / "out" / "document.docx"
-        if not target.is_file() or target.stat().st_size == 0:
-            raise DocumentError(
-                "无法读取 .doc 文件：文件可能已损坏，请用 Word 或 WPS 打开后另存为 .docx 再导入。"
-            )
-        return target.read_bytes()
+    except office.OfficeUnavailable:
+        raise DocumentError(NO_SOFFICE_MESSAGE) from None
+    except office.OfficeTimeout:
+        raise DocumentError("读取 .doc 文件超时，请用 Word 或 WPS 另存为 .docx 后导入。") from None
+    except office.OfficeError:
+        raise DocumentError(_BROKEN_DOC_MESSAGE) from None
 
 
 def _format_size(size: int) -> str:
