@@ -158,7 +158,9 @@ if not DEBUG:
 # Where the app keeps what it owns at run time: jieba's cache, the 查重 fingerprint index.
 SPEECHDRAFT_CACHE_DIR = Path(os.environ.get("SPEECHDRAFT_CACHE_DIR", VAR_DIR / "cache"))
 SPEECHDRAFT_INDEX_DIR = Path(os.environ.get("SPEECHDRAFT_INDEX_DIR", VAR_DIR / "index"))
-SPEECHDRAFT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SPEECHDRAFT_MAX_UPLOAD_BYTES = int(os.environ.get("SPEECHDRAFT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# An imported document longer than this is refused with a clear message (a speech is ~5,000–30,000).
+SPEECHDRAFT_MAX_IMPORT_CHARS = int(os.environ.get("SPEECHDRAFT_MAX_IMPORT_CHARS", "300000"))
 SPEECHDRAFT_CHARS_PER_MINUTE = int(os.environ.get("SPEECHDRAFT_CHARS_PER_MINUTE", "200"))
 SPEECHDRAFT_SOFFICE = os.environ.get("SPEECHDRAFT_SOFFICE", "soffice")
 SPEECHDRAFT_PREVIEW_TIMEOUT = float(os.environ.get("SPEECHDRAFT_PREVIEW_TIMEOUT", "60"))

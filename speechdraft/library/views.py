@@ -8,7 +8,7 @@ from speechdraft.roles import is_manager, manager_required
 
 from .forms import BlockFilterForm, BlockForm, ImportForm
 from .models import Block, CorpusDocument, SpeechTemplate
-from .services import corpus_import_files
+from .services import corpus_import_uploads
 
 ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "part": "主体", "closing": "结尾"}
 
@@ -57,8 +57,7 @@ def corpus_import(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            files = [(f.name, f.read(), f.name) for f in form.cleaned_data["files"]]
-            outcomes = corpus_import_files(files=files, user=request.user)
+            outcomes = corpus_import_uploads(uploads=form.cleaned_data["files"], user=request.user)
         elif request.htmx:
             return render(request, "library/import.html#result-error", {"form": form}, status=400)
         if request.htmx:
