@@ -107,3 +107,14 @@ def name_permissions_in_chinese() -> None:
             if permission.name != name:
                 permission.name = name
                 permission.save(update_fields=["name"])
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lock-out answer: a Chinese page naming how long to wait and whom to ask."""
+    from django.conf import settings
+
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -64,7 +65,8 @@ def corpus_import(request):
             return render(request, "library/import.html#result-rows", {"outcomes": outcomes})
     else:
         form = ImportForm()
-    return render(request, "library/import.html", {"form": form, "outcomes": outcomes})
+    context = {"form": form, "outcomes": outcomes, "max_upload_bytes": settings.SPEECHDRAFT_MAX_UPLOAD_BYTES}
+    return render(request, "library/import.html", context)
 
 
 def template_list(request):
