@@ -34,6 +34,10 @@ _CHUNK = 64 * 1024
 MAX_LIST_VALUE = 32767
 # "AAAA…" labels grow with the value; a label longer than this falls back to plain digits.
 MAX_LABEL_CHARS = 12
+RATIO_MESSAGE = (
+    "Word 文档中有内容的压缩比异常（解压后是压缩时的数百倍，常见于恶意构造的文件），"
+    "请用 Word 或 WPS 打开后另存为 .docx 再导入。"
+)
 TOO_LARGE_MESSAGE = (
     "Word 文档解压后过大（正文超过 12 MB 或全部内容超过 100 MB），请删除其中的图片或拆分文档后重新导入。"
 )
@@ -118,7 +122,7 @@ def check_zip(data: bytes) -> None:
                         if size > _RATIO_APPLIES_ABOVE and size > MAX_COMPRESSION_RATIO * max(
                             info.compress_size, 1
                         ):
-                            raise DocumentError(TOO_LARGE_MESSAGE)
+                            raise DocumentError(RATIO_MESSAGE)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, zlib.error) as error:
         # Includes a CRC mismatch: an entry whose stated size is a lie ends early and fails its CRC.
         raise DocumentError(INVALID_DOCX_MESSAGE) from error
