@@ -70,7 +70,8 @@ class RoleRequiredMiddleware:
 # not 查重报告, which hold the full text of other people's speeches.
 MANAGER_APPS = ("library", "checks")
 MANAGER_EXCLUDED_MODELS = (("checks", "similarityreport"),)
-MANAGER_MODELS = (("auth", "user"),)
+# The lock-out records too, so that a 管理员 can unlock a colleague (delete the record).
+MANAGER_MODELS = (("auth", "user"), ("axes", "accessattempt"))
 _ACTIONS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
 
 

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "template_partials",
-    "axes",
+    "speechdraft.login_protection.LoginProtectionConfig",  # django-axes, named in Chinese
     "speechdraft.library",
     "speechdraft.drafting",
     "speechdraft.checks",
@@ -141,6 +141,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "speechdraft.roles.locked_out"
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # replaced by a Chinese page in library/admin.py where a 管理员 unlocks
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
@@ -156,3 +157,19 @@ class SpeechdraftUserAdmin(UserAdmin):
             field.label = "姓名"
             field.help_text = "显示在共享、冲突提示和历史版本中，例如“王秘书”。"
         return field
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(admin.ModelAdmin):
+    """Locked-out logins; deleting a row unlocks that account for that address."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -105,7 +105,7 @@ def test_the_admin_is_chinese_and_offers_no_add_for_reports_and_revisions(client
     grant_manager_permissions()
     client.force_login(root)
     index = client.get("/admin/").content.decode()
-    for name in ("讲话稿", "素材与语料", "查重与规范检查", "历史版本", "查重报告", "认证和授权"):
+    for name in ("讲话稿", "素材与语料", "查重与规范检查", "历史版本", "查重报告", "认证和授权", "登录保护"):
         assert name in index, name
     for english in ("Checks", "Drafting", "Library"):
         assert f">{english}<" not in index, english

@@ -55,3 +55,24 @@ def test_a_reasonable_password_is_accepted():
     from django.contrib.auth.models import User
 
     validate_password("春风化雨-2026-履职", User(username="zhangsan"))
+
+
+def test_a_manager_unlocks_a_locked_colleague_in_the_chinese_admin(client, drafter, manager):
+    from django.test import Client
+
+    from speechdraft.roles import grant_manager_permissions
+
+    grant_manager_permissions()
+    for _ in range(5):
+        _login(client, "wang", "wrong-password")
+    assert _login(client, "wang", PASSWORD).status_code == 429
+    admin_client = Client()
+    admin_client.force_login(manager)
+    listing = admin_client.get("/admin/axes/accessattempt/").content.decode()
+    assert "登录失败记录" in listing and "wang" in listing
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.get(username="wang")
+    response = admin_client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert _login(client, "wang", PASSWORD).status_code == 302

@@ -167,10 +167,11 @@ MANAGER_ADMIN_MODELS = {
     "checks_similaritysettings",
     "checks_lintrule",
     "auth_user",
+    "axes_accessattempt",
 }
 SUPERUSER_ADMIN_MODELS = {"drafting_speech", "drafting_revision", "checks_similarityreport", "auth_group"}
 # Nobody makes these by hand (issue #9.7): no add page, not even for a superuser.
-NO_ADD = {"drafting_revision", "checks_similarityreport"}
+NO_ADD = {"drafting_revision", "checks_similarityreport", "axes_accessattempt"}
 
 
 def admin_kind(name: str, world: dict) -> str | None:
@@ -242,6 +243,8 @@ def url_for(name: str, pattern: URLPattern, world: dict) -> str:
 
 @pytest.fixture
 def world(db, settings):
+    from axes.models import AccessAttempt
+
     from speechdraft.checks.models import LintRule, SimilaritySettings
     from speechdraft.checks.services import speech_check
     from speechdraft.drafting.services import speech_trash
@@ -283,6 +286,9 @@ def world(db, settings):
         "drafting_revision": speech.revisions.first().pk,
         "auth_user": users["owner"].pk,
         "auth_group": drafters.pk,
+        "axes_accessattempt": AccessAttempt.objects.create(
+            username="viewer", ip_address="10.0.0.8", failures_since_start=3, get_data="", post_data=""
+        ).pk,
     }
     return {
         "users": users,
