@@ -21,6 +21,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+
 log = logging.getLogger(__name__)
 
 # (management command, how often). Commands only: the schedule knows no app's internals.
@@ -32,8 +36,6 @@ _start_lock = threading.Lock()
 
 
 def state_dir() -> Path:
-    from django.conf import settings
-
     return Path(settings.VAR_DIR)
 
 
@@ -42,8 +44,6 @@ def run_due_jobs(now: datetime | None = None, *, directory: Path | None = None) 
 
     Another process already doing so holds the lock: then nothing runs here (it will be done there).
     """
-    from django.core.management import call_command
-
     now = now or datetime.now(UTC)
     directory = directory or state_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -76,8 +76,6 @@ def run_due_jobs(now: datetime | None = None, *, directory: Path | None = None) 
 
 
 def _loop() -> None:
-    from django.db import connections
-
     while True:
         with contextlib.suppress(Exception):
             run_due_jobs()

@@ -2,6 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from speechdraft import periodic
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speechdraft.settings")
 
 # The body of one request may not be larger than this (README「生产部署」). Django's own
@@ -30,9 +32,7 @@ class LimitRequestBody:
             length = 0
         # Here, not at import: under gunicorn --preload the import runs in the master before it forks.
         if self.start_periodic:
-            from speechdraft.periodic import start_in_this_process
-
-            start_in_this_process()
+            periodic.start_in_this_process()
         if length > self.max_bytes:
             body = TOO_LARGE_BODY.format(limit=f"{self.max_bytes // (1024 * 1024)} MB").encode("utf-8")
             start_response(
