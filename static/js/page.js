@@ -16,12 +16,3 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
-
-// A form written with onsubmit="return false" (a handler the CSP now blocks) keeps meaning "never
-// submit this form": templates are moving to scripts in static/js, and until each has, this keeps
-// such a form from reloading the page on Enter.
-document.addEventListener("submit", (event) => {
-  if (event.target.getAttribute?.("onsubmit")?.replace(/\s|;/g, "") === "returnfalse") {
-    event.preventDefault();
-  }
-});
