@@ -38,14 +38,16 @@ setup: $(VENV)/.installed assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_defaults
 	$(PY) manage.py rebuild_index --if-missing
-	$(PY) manage.py ensure_admin
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py ensure_admin
 
 run: setup
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "讲稿工坊已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
 	# --preload loads jieba and the 查重 index once, before the workers fork, so they share its pages.
-	$(VENV)/bin/gunicorn speechdraft.wsgi --preload --workers $(WORKERS) --threads 4 \
-		--bind $(HOST):$(PORT) --access-logfile - --timeout 120
+	# --max-requests (with jitter, so workers do not restart together) bounds any slow leak of a server
+	# left running for months; request bodies are capped in speechdraft/wsgi.py.
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn speechdraft.wsgi --preload --workers $(WORKERS) --threads 4 \
+		--bind $(HOST):$(PORT) --access-logfile - --timeout 120 --max-requests 1000 --max-requests-jitter 100
 
 system-packages:
 	bash scripts/install-system-packages.sh

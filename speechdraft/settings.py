@@ -1,9 +1,11 @@
 """One settings module, read from the environment; safe defaults when DEBUG is off."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SPEECHDRAFT_VAR_DIR", BASE_DIR / "var"))
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "template_partials",
+    "speechdraft.login_protection.LoginProtectionConfig",  # django-axes, named in Chinese
     "speechdraft.library",
     "speechdraft.drafting",
     "speechdraft.checks",
@@ -64,9 +67,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "speechdraft.roles.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "speechdraft.urls"
@@ -115,9 +122,27 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # "zhangsan" for user zhangsan, a birthday "20240701", a phone number: all refused.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# address, that account is locked for that address for AXES_COOLOFF_TIME. Keyed on the pair so that a
+# mistyping colleague, or every user behind one proxy address, does not lock out the whole office.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "speechdraft.roles.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # replaced by a Chinese page in library/admin.py where a 管理员 unlocks
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
@@ -151,15 +176,56 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
-    X_FRAME_OPTIONS = "SAMEORIGIN"  # the print preview embeds a PDF served by the app itself
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie (htmx sends the token from the page), so it can be HttpOnly too.
+CSRF_COOKIE_HTTPONLY = True
+# Pages are never framed; the print preview's PDF allows its own page (xframe_options_sameorigin).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS=1: the app is served over TLS, by a reverse proxy (nginx) in front of gunicorn that sets
+# X-Forwarded-Proto and is the only way to reach gunicorn (bind it to 127.0.0.1). See README 生产部署.
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    # Harmless for an intranet name (browsers preload only names submitted to their list).
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith("[")]
+
+# Content-Security-Policy (django-csp), always on so that development and the browser tests meet the
+# policy production has: scripts only from the app's own static files, no inline script or handler,
+# no eval (htmx runs with allowEval false, see base.html). Inline style attributes stay allowed; a
+# <style> element does not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 # Where the app keeps what it owns at run time: jieba's cache, the 查重 fingerprint index.
 SPEECHDRAFT_CACHE_DIR = Path(os.environ.get("SPEECHDRAFT_CACHE_DIR", VAR_DIR / "cache"))
 SPEECHDRAFT_INDEX_DIR = Path(os.environ.get("SPEECHDRAFT_INDEX_DIR", VAR_DIR / "index"))
-SPEECHDRAFT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SPEECHDRAFT_MAX_UPLOAD_BYTES = int(os.environ.get("SPEECHDRAFT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# An imported document longer than this is refused with a clear message (a speech is ~5,000–30,000).
+SPEECHDRAFT_MAX_IMPORT_CHARS = int(os.environ.get("SPEECHDRAFT_MAX_IMPORT_CHARS", "300000"))
 SPEECHDRAFT_CHARS_PER_MINUTE = int(os.environ.get("SPEECHDRAFT_CHARS_PER_MINUTE", "200"))
 SPEECHDRAFT_SOFFICE = os.environ.get("SPEECHDRAFT_SOFFICE", "soffice")
 SPEECHDRAFT_PREVIEW_TIMEOUT = float(os.environ.get("SPEECHDRAFT_PREVIEW_TIMEOUT", "60"))

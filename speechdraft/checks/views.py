@@ -18,7 +18,8 @@ from .services import lint_fix_apply, speech_check, text_lint
 
 @require_POST
 def run_check(request, speech_pk):
-    speech = get_speech_for(request.user, speech_pk)
+    # The report becomes the speech's latest, which the owner sees: a 可查看 reader may not make one.
+    speech = get_speech_for(request.user, speech_pk, write=True)
     report = speech_check(speech=speech, user=request.user)
     if request.htmx:
         return HttpResponseClientRedirect(report.get_absolute_url())
@@ -55,6 +56,7 @@ def report_detail(request, pk):
         "paragraphs": paragraphs,
         "marked": marked_paragraphs(report.text, matches),
         "pairs": side_by_side(report.text, matches, sources),
+        "can_edit": report.speech.can_edit(request.user),
     }
     return render(request, "checks/report.html", context)
 
@@ -70,7 +72,8 @@ def latest_report(request, speech_pk):
     speech = get_speech_for(request.user, speech_pk)
     report = speech.similarity_reports.first()
     if report is None:
-        return render(request, "checks/no_report.html", {"speech": speech})
+        context = {"speech": speech, "can_edit": speech.can_edit(request.user)}
+        return render(request, "checks/no_report.html", context)
     return redirect(report)
 
 

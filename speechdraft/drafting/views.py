@@ -102,7 +102,8 @@ def speech_new(request):
 
 @require_POST
 def speech_duplicate_view(request, pk):
-    speech = get_speech_for(request.user, pk)
+    # A 可查看 share lets a colleague read the text, not take a copy of it as their own.
+    speech = get_speech_for(request.user, pk, write=True)
     copy = services.speech_duplicate(speech=speech, user=request.user)
     messages.success(request, f"已复制为《{copy.title}》。")
     return redirect(copy)
@@ -414,8 +415,9 @@ def section_new(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def section_to_block(request, pk, section_pk):
-    """存为素材: everyone may add a section to the shared library; it records who made it."""
-    speech = get_speech_for(request.user, pk)
+    """存为素材: whoever may edit the speech may add a section to the shared library; it records who made
+    it. A 可查看 share is not enough: it would copy the owner's text into the library."""
+    speech = get_speech_for(request.user, pk, write=True)
     section = get_object_or_404(SpeechSection, pk=section_pk, speech=speech)
     printed = speech.printed()
     span = next(s for s in printed.sections if s.key == section.pk)

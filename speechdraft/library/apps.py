@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class LibraryConfig(AppConfig):
     name = "speechdraft.library"
     label = "library"
+    verbose_name = "素材与语料"
 
     def ready(self):
         from django.conf import settings

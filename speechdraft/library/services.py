@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from speechdraft.text.counting import count_chars
 from speechdraft.text.errors import TextError
-from speechdraft.text.loading import LoadedDocument, load_document
+from speechdraft.text.loading import LoadedDocument, check_upload, load_document
 from speechdraft.text.parser import ParsedSpeech, heading_marker, parse_speech
 
 from .models import Block, Category, CorpusDocument, Role
@@ -86,7 +86,10 @@ def corpus_import_file(
         )
     try:
         loaded: LoadedDocument = load_document(
-            filename, data, max_bytes=settings.SPEECHDRAFT_MAX_UPLOAD_BYTES
+            filename,
+            data,
+            max_bytes=settings.SPEECHDRAFT_MAX_UPLOAD_BYTES,
+            max_chars=settings.SPEECHDRAFT_MAX_IMPORT_CHARS,
         )
         parsed = parse_speech(loaded.text)
     except TextError as exc:
@@ -166,15 +169,42 @@ def iter_corpus_paths(paths: list[str]) -> list[Path]:
 
 
 def corpus_import_paths(*, paths: list[str], user=None) -> list[ImportOutcome]:
-    unreadable, readable = [], []
-    for p in iter_corpus_paths(paths):
+    """Import files and folders one file at a time (a folder can be larger than the server's memory)."""
+    return _import_one_at_a_time(
+        ((p.name, lambda p=p: p.stat().st_size, p.read_bytes, str(p)) for p in iter_corpus_paths(paths)),
+        user=user,
+    )
+
+
+def corpus_import_uploads(*, uploads, user=None) -> list[ImportOutcome]:
+    """Import uploaded files (Django UploadedFile), checking each one's name and size before reading it."""
+    return _import_one_at_a_time(((f.name, lambda f=f: f.size, f.read, f.name) for f in uploads), user=user)
+
+
+def _import_one_at_a_time(files, *, user) -> list[ImportOutcome]:
+    """(name, size() → int, read() → bytes, shown path) for each file: only one file's bytes are held
+    at once, and a file is refused by its name and size before it is read."""
+    from speechdraft.checks.index import index_documents_added
+
+    outcomes: list[ImportOutcome] = []
+    for name, size, read, shown in files:
         try:
-            readable.append((p.name, p.read_bytes(), str(p)))
+            check_upload(name, size(), max_bytes=settings.SPEECHDRAFT_MAX_UPLOAD_BYTES)
+            data = read()
+        except TextError as exc:
+            outcomes.append(ImportOutcome(path=shown, status="error", error=str(exc)))
+            continue
         except OSError as exc:
-            unreadable.append(
-                ImportOutcome(path=str(p), status="error", error=f"无法读取文件：{exc.strerror or exc}")
+            outcomes.append(
+                ImportOutcome(path=shown, status="error", error=f"无法读取文件：{exc.strerror or exc}")
             )
-    return unreadable + corpus_import_files(files=readable, user=user)
+            continue
+        outcomes.append(corpus_import_file(filename=name, data=data, user=user, display_path=shown))
+        del data
+    imported = [o.id for o in outcomes if o.status == "imported"]
+    reference = CorpusDocument.objects.indexed().filter(pk__in=imported).values_list("pk", "text")
+    index_documents_added(list(reference))
+    return outcomes
 
 
 def blocks_cut_from_document(

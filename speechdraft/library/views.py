@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -17,7 +18,7 @@ from .forms import (
     TemplateSlotFormSet,
 )
 from .models import Block, CorpusDocument, SpeechTemplate
-from .services import corpus_import_files, template_create_from_document
+from .services import corpus_import_uploads, template_create_from_document
 
 ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "part": "主体", "closing": "结尾"}
 
@@ -66,15 +67,15 @@ def corpus_import(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            files = [(f.name, f.read(), f.name) for f in form.cleaned_data["files"]]
-            outcomes = corpus_import_files(files=files, user=request.user)
+            outcomes = corpus_import_uploads(uploads=form.cleaned_data["files"], user=request.user)
         elif request.htmx:
             return render(request, "library/import.html#result-error", {"form": form}, status=400)
         if request.htmx:
             return render(request, "library/import.html#result-rows", {"outcomes": outcomes})
     else:
         form = ImportForm()
-    return render(request, "library/import.html", {"form": form, "outcomes": outcomes})
+    context = {"form": form, "outcomes": outcomes, "max_upload_bytes": settings.SPEECHDRAFT_MAX_UPLOAD_BYTES}
+    return render(request, "library/import.html", context)
 
 
 def template_list(request):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +20,32 @@ from speechdraft.text.numerals import to_chinese_numeral
 INVALID_DOCX_MESSAGE = (
     "不是有效的 Word 文档（.docx）：文件已损坏或并非 Word 格式。请用 Word 或 WPS 打开后另存为 .docx 再导入。"
 )
-# A .docx is a zip; refuse archives that would inflate to more than this (zip bombs).
-_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# A .docx is a zip whose directory states sizes the archive need not honour, so every entry is
+# inflated in small chunks and its real bytes counted before python-docx or lxml sees the file.
+# lxml needs roughly twenty times an XML part's size in memory, so XML parts get a tighter cap than
+# images, which python-docx only holds as bytes.
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_XML_PART_BYTES = 12 * 1024 * 1024
+# Word's XML deflates about 10:1; a part inflating hundreds of times its stored size is a bomb.
+MAX_COMPRESSION_RATIO = 200
+_RATIO_APPLIES_ABOVE = 1024 * 1024
+_CHUNK = 64 * 1024
+# Word stores list start values up to 32767; anything else is nonsense from a crafted file.
+MAX_LIST_VALUE = 32767
+# "AAAA…" labels grow with the value; a label longer than this falls back to plain digits.
+MAX_LABEL_CHARS = 12
+RATIO_MESSAGE = (
+    "Word 文档中有内容的压缩比异常（解压后是压缩时的数百倍，常见于恶意构造的文件），"
+    "请用 Word 或 WPS 打开后另存为 .docx 再导入。"
+)
+TOO_LARGE_MESSAGE = (
+    "Word 文档解压后过大（正文超过 12 MB 或全部内容超过 100 MB），请删除其中的图片或拆分文档后重新导入。"
+)
+
+
+class TooManyCharacters(DocumentError):
+    """The document's text is longer than the caller allows."""
+
 
 _TEXT_TAGS = {qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")}
 # Content that Word does not show as part of the paragraph: deleted revisions, field codes,
@@ -38,9 +63,13 @@ _SKIPPED_TAGS = {
 }
 
 
-def read_docx(data: bytes) -> str:
-    """Plain text of a .docx, one paragraph a line; raises DocumentError if it is not a .docx."""
-    _check_zip(data)
+def read_docx(data: bytes, *, max_chars: int | None = None) -> str:
+    """Plain text of a .docx, one paragraph a line; raises DocumentError if it is not a .docx.
+
+    With ``max_chars``, reading stops with TooManyCharacters as soon as the text grows past it, so a
+    crafted file cannot build a huge string first.
+    """
+    check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises KeyError, ValueError, PackageNotFoundError …
@@ -48,22 +77,57 @@ def read_docx(data: bytes) -> str:
     numbering = _Numbering(
         _related_element(document.part, RT.NUMBERING), _related_element(document.part, RT.STYLES)
     )
-    lines: list[str] = []
+    lines = _Lines(max_chars)
     _walk(document.element.body, numbering, lines)
     return "\n".join(lines)
 
 
-def _check_zip(data: bytes) -> None:
+class _Lines(list):
+    """The document's lines, refusing to grow past a character budget."""
+
+    def __init__(self, max_chars: int | None) -> None:
+        super().__init__()
+        self.max_chars = max_chars
+        self.chars = 0
+
+    def append(self, line: str) -> None:
+        self.chars += len(line) + 1
+        if self.max_chars is not None and self.chars > self.max_chars:
+            raise TooManyCharacters(self.max_chars)
+        super().append(line)
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse what is not a .docx, or inflates beyond the caps, by inflating every entry in chunks."""
+    total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+            names = {info.filename for info in infos}
+            if "word/document.xml" not in names and "[Content_Types].xml" not in names:
+                raise DocumentError(INVALID_DOCX_MESSAGE)
+            for info in infos:
+                is_xml = info.filename.lower().endswith((".xml", ".rels"))
+                cap = MAX_XML_PART_BYTES if is_xml else MAX_UNCOMPRESSED_BYTES
+                size = 0
+                # The declared sizes are only a first, cheap refusal; the loop counts real bytes.
+                if info.file_size > cap or total + info.file_size > MAX_UNCOMPRESSED_BYTES:
+                    raise DocumentError(TOO_LARGE_MESSAGE)
+                with archive.open(info) as entry:
+                    while chunk := entry.read(_CHUNK):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > cap or total > MAX_UNCOMPRESSED_BYTES:
+                            raise DocumentError(TOO_LARGE_MESSAGE)
+                        if size > _RATIO_APPLIES_ABOVE and size > MAX_COMPRESSION_RATIO * max(
+                            info.compress_size, 1
+                        ):
+                            raise DocumentError(RATIO_MESSAGE)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, zlib.error) as error:
+        # Includes a CRC mismatch: an entry whose stated size is a lie ends early and fails its CRC.
         raise DocumentError(INVALID_DOCX_MESSAGE) from error
-    names = {info.filename for info in infos}
-    if "word/document.xml" not in names and "[Content_Types].xml" not in names:
-        raise DocumentError(INVALID_DOCX_MESSAGE)
-    if sum(info.file_size for info in infos) > _MAX_UNCOMPRESSED:
-        raise DocumentError("Word 文档解压后过大（超过 200 MB），请删除其中的图片或拆分文档后重新导入。")
+    except NotImplementedError as error:  # an unsupported compression method
+        raise DocumentError(INVALID_DOCX_MESSAGE) from error
 
 
 def _related_element(part, reltype: str):
@@ -153,7 +217,13 @@ _CHINESE_FORMATS = {
 
 
 def format_number(value: int, num_fmt: str) -> str:
-    """One level's number as Word displays it for ``w:numFmt``."""
+    """One level's number as Word displays it for ``w:numFmt``; plain digits when the label would be
+    absurdly long (a crafted file's huge value in a letter format)."""
+    label = _format_number(value, num_fmt)
+    return label if len(label) <= MAX_LABEL_CHARS else str(value)
+
+
+def _format_number(value: int, num_fmt: str) -> str:
     if num_fmt in _CHINESE_FORMATS:
         return to_chinese_numeral(value)
     if num_fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
@@ -303,7 +373,8 @@ class _Numbering:
         if abstract is not None and style_id:
             for lvl in abstract.iterchildren(qn("w:lvl")):
                 if _val(lvl.find(qn("w:pStyle"))) == style_id:
-                    return int(lvl.get(qn("w:ilvl"), "0"))
+                    raw = lvl.get(qn("w:ilvl"), "0")
+                    return int(raw) if raw.isdigit() else 0
         return 0
 
     def _level(self, num_id: str, ilvl: int) -> _Level | None:
@@ -331,15 +402,23 @@ class _Numbering:
         level = _Level(
             num_fmt=_val(lvl.find(qn("w:numFmt"))) or "decimal",
             lvl_text=_val(lvl.find(qn("w:lvlText"))) or "",
-            start=int(_val(lvl.find(qn("w:start"))) or 1),
+            start=_list_value(_val(lvl.find(qn("w:start")))),
             legal=lvl.find(qn("w:isLgl")) is not None and _val(lvl.find(qn("w:isLgl"))) not in ("0", "false"),
         )
         restart = _val(lvl.find(qn("w:lvlRestart")))
         if restart is not None and restart.isdigit():
             level.restart = int(restart)
-        if start_override is not None and start_override.lstrip("-").isdigit():
-            level.start = int(start_override)
+        if start_override is not None:
+            level.start = _list_value(start_override, default=level.start)
         return level
+
+
+def _list_value(raw: str | None, default: int = 1) -> int:
+    """A start value from the file, clamped to what Word allows; nonsense ("abc") means the default."""
+    # ASCII digits only: Python's int() also accepts "９" and "1_0", which Word does not write.
+    if raw is None or not re.fullmatch(r"-?[0-9]{1,12}", raw.strip()):
+        return default
+    return min(max(int(raw), 0), MAX_LIST_VALUE)
 
 
 def _is_hidden(run) -> bool:

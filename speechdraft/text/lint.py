@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 
+import regex
+
 from .counting import count_chars
 from .numerals import from_chinese_numeral, to_chinese_numeral
 from .parser import ParsedSpeech, parse_speech
@@ -444,17 +446,24 @@ def _duplicate_sentences(text: str) -> list[Finding]:
     return findings
 
 
+# A 管理员's regular expression runs on every check of every speech; one with catastrophic
+# backtracking ("(代|代)+$") must cost at most this, not minutes. The regex package enforces it.
+FORMULATION_TIMEOUT_SECONDS = 0.5
+
+
 def _formulations(text: str, rules: Iterable[FormulationRule]) -> list[Finding]:
     findings = []
     for rule in rules:
         try:
-            pattern = re.compile(rule.pattern if rule.regex else re.escape(rule.pattern))
-        except re.error:
+            pattern = regex.compile(rule.pattern if rule.regex else regex.escape(rule.pattern))
+        except regex.error:
             continue  # a broken office rule must not break the check; the admin form validates it
-        for m in pattern.finditer(text):
-            findings.append(
-                Finding("formulation", rule.severity, rule.message, m.start(), m.end(), rule.suggestion)
-            )
+        try:
+            matches = [m.span() for m in pattern.finditer(text, timeout=FORMULATION_TIMEOUT_SECONDS)]
+        except TimeoutError:
+            continue  # the admin form refuses such patterns; one saved earlier is skipped, not waited on
+        for start, end in matches:
+            findings.append(Finding("formulation", rule.severity, rule.message, start, end, rule.suggestion))
     return findings
 
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from speechdraft.text import office
 from speechdraft.text.cleaning import clean_text
 from speechdraft.text.decoding import EMPTY_MESSAGE, decode_text, looks_like_text
-from speechdraft.text.docx_reader import read_docx
+from speechdraft.text.docx_reader import TooManyCharacters, read_docx
 from speechdraft.text.errors import DocumentError, EmptyDocumentError
 
 SUPPORTED_EXTENSIONS = (".txt", ".docx", ".doc")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# A long work report is about 30,000 characters; a corpus file ten times that is not one speech.
+DEFAULT_MAX_CHARS = 300_000
 # LibreOffice's first start in a fresh profile takes several seconds on a 2-core machine.
 SOFFICE_TIMEOUT_SECONDS = 120
 
@@ -33,9 +31,11 @@ class LoadedDocument:
     removed_lines: tuple[str, ...]
 
 
-def load_document(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
+def load_document(
+    filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+) -> LoadedDocument:
     """Read, decode and clean an uploaded file; raises DocumentError with a Chinese message."""
-    raw, encoding = read_document(filename, data, max_bytes=max_bytes)
+    raw, encoding = read_document(filename, data, max_bytes=max_bytes, max_chars=max_chars)
     cleaned = clean_text(raw)
     if not cleaned.text:
         if cleaned.removed_lines:
@@ -44,36 +44,54 @@ def load_document(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BY
     return LoadedDocument(text=cleaned.text, encoding=encoding, removed_lines=cleaned.removed_lines)
 
 
-def read_document(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """The text of a file as decoded, before cleaning, and the encoding it was read with.
-
-    查重 reports offsets into exactly this text (DESIGN §7), so it must not be cleaned.
-    """
+def check_upload(filename: str, size: int, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse a file by its name and size alone, before anybody reads its bytes."""
     extension = Path(filename).suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         raise DocumentError(
             f"不支持的文件类型“{extension or '无扩展名'}”：只能导入 .txt、.docx、.doc 文件，请转换后重新导入。"
         )
-    if len(data) > max_bytes:
+    if size > max_bytes:
         raise DocumentError(f"文件过大：超过 {_format_size(max_bytes)} 的上限，请删除图片或拆分后重新导入。")
+
+
+def too_many_chars_message(max_chars: int) -> str:
+    return f"文件内容过长：超过 {max_chars:,} 字的上限，一篇讲稿不会这么长。请拆分文件或只保留讲话正文后重新导入。"
+
+
+def read_document(
+    filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+) -> tuple[str, str]:
+    """The text of a file as decoded, before cleaning, and the encoding it was read with.
+
+    查重 reports offsets into exactly this text (DESIGN §7), so it must not be cleaned.
+    """
+    check_upload(filename, len(data), max_bytes=max_bytes)
     if not data.strip():
         raise EmptyDocumentError(EMPTY_MESSAGE)
+    extension = Path(filename).suffix.lower()
+    try:
+        if extension == ".txt":
+            decoded = decode_text(data)
+            text, encoding = decoded.text, decoded.encoding
+        elif extension == ".docx" and not data.startswith(_OLE_MAGIC):
+            text, encoding = read_docx(data, max_chars=max_chars), "docx"
+        elif extension == ".doc" and data.startswith(_ZIP_MAGIC):
+            # A .docx saved with a .doc name; no conversion needed.
+            text, encoding = read_docx(data, max_chars=max_chars), "docx"
+        else:
+            # A .doc, or a legacy Word file renamed to .docx.
+            text, encoding = read_doc(data, max_chars=max_chars), "doc"
+    except TooManyCharacters:
+        raise DocumentError(too_many_chars_message(max_chars)) from None
+    if len(text) > max_chars:
+        raise DocumentError(too_many_chars_message(max_chars))
+    return text, encoding
 
-    if extension == ".txt":
-        decoded = decode_text(data)
-        return decoded.text, decoded.encoding
-    if extension == ".docx" and not data.startswith(_OLE_MAGIC):
-        return read_docx(data), "docx"
-    if extension == ".doc" and data.startswith(_ZIP_MAGIC):
-        # A .docx saved with a .doc name; no conversion needed.
-        return read_docx(data), "docx"
-    # A .doc, or a legacy Word file renamed to .docx.
-    return read_doc(data), "doc"
 
-
-def read_doc(data: bytes) -> str:
+def read_doc(data: bytes, *, max_chars: int | None = None) -> str:
     """Text of a legacy .doc through LibreOffice."""
-    text = read_docx(convert_doc_to_docx(data))
+    text = read_docx(convert_doc_to_docx(data), max_chars=max_chars)
     # LibreOffice imports any unreadable file as plain text instead of failing, so garbage in a
     # .doc comes back as a page of random characters.
     if text.strip() and not looks_like_text(text, multibyte_legacy=True):
@@ -83,42 +101,16 @@ def read_doc(data: bytes) -> str:
 
 def convert_doc_to_docx(data: bytes, *, timeout: float = SOFFICE_TIMEOUT_SECONDS) -> bytes:
     """Convert a legacy .doc to .docx with LibreOffice; raises DocumentError when that fails."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise DocumentError(NO_SOFFICE_MESSAGE)
-    with tempfile.TemporaryDirectory(prefix="speechdraft-doc-") as workdir:
-        work = Path(workdir)
-        source = work / "document.doc"
-        source.write_bytes(data)
-        # A private profile per call: concurrent conversions sharing one profile block each other
-        # or fail on its lock file.
-        command = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            str(work / "out"),
-            str(source),
-        ]
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    try:
+        return office.convert(
+            data, source_name="document.doc", convert_to="docx", output_suffix=".docx", timeout=timeout
         )
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # soffice starts a child (soffice.bin); end the whole process group it leads.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            raise DocumentError("读取 .doc 文件超时，请用 Word 或 WPS 另存为 .docx 后导入。") from None
-        target = work / "out" / "document.docx"
-        if not target.is_file() or target.stat().st_size == 0:
-            raise DocumentError(
-                "无法读取 .doc 文件：文件可能已损坏，请用 Word 或 WPS 打开后另存为 .docx 再导入。"
-            )
-        return target.read_bytes()
+    except office.OfficeUnavailable:
+        raise DocumentError(NO_SOFFICE_MESSAGE) from None
+    except office.OfficeTimeout:
+        raise DocumentError("读取 .doc 文件超时，请用 Word 或 WPS 另存为 .docx 后导入。") from None
+    except office.OfficeError:
+        raise DocumentError(_BROKEN_DOC_MESSAGE) from None
 
 
 def _format_size(size: int) -> str:

@@ -379,12 +379,28 @@ _PartStart = tuple[int, str, re.Match[str]]
 
 
 def _paragraph_part_starts(shadow: str, body: list[tuple[int, int]]) -> list[_PartStart]:
-    """Paragraphs starting with the top-level marker style, which is the first style to appear."""
+    """Paragraphs starting with the top-level marker style, which is the first style to appear.
+
+    A speech with no Chinese part markers may number its parts "1. 2. 3." (typed, or Word list items
+    whose numbering the .docx reader writes out): those are parts when at least two count up from 1.
+    """
+    starts = _part_starts_in_styles(shadow, body, _TOP_STYLES)
+    if not starts:
+        arabic = _part_starts_in_styles(shadow, body, ("arabic",))
+        numbers = [_marker_number(match) for _, _, match in arabic]
+        if len(arabic) >= 2 and numbers == list(range(1, len(arabic) + 1)):
+            starts = arabic
+    return starts
+
+
+def _part_starts_in_styles(
+    shadow: str, body: list[tuple[int, int]], styles: tuple[str, ...]
+) -> list[_PartStart]:
     starts: list[_PartStart] = []
     top_style = None
     for at, (start, _) in enumerate(body):
         found = _heading_match(shadow, start)
-        if found is None or found[0] not in _TOP_STYLES:
+        if found is None or found[0] not in styles:
             continue
         style, match = found
         if top_style is None:

@@ -101,8 +101,8 @@ def test_delete_asks_first_then_moves_to_trash_and_restores(logged_in, speech):
     assert Speech.objects.alive().filter(pk=speech.pk).exists()
 
 
-def test_duplicate_makes_an_own_copy_even_from_a_read_only_share(client, speech, colleague):
-    share(speech, colleague)
+def test_duplicate_makes_an_own_copy_from_an_editable_share(client, speech, colleague):
+    share(speech, colleague, can_edit=True)
     client.force_login(colleague)
     response = client.post(reverse("drafting:duplicate", args=[speech.pk]))
     copy = Speech.objects.get(owner=colleague)

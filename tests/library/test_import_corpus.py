@@ -139,3 +139,34 @@ def test_zip_without_word_content_named_docx_is_a_clear_error(tmp_path):
     (result,) = run_import(path)
     assert result["status"] == "error"
     assert result["error"] and not result["error"].isascii()
+
+
+def test_a_docx_whose_parts_are_word_numbered_list_items_is_filed_part_by_part(tmp_path):
+    # #10.7: the parts were "1./2./3." Word list items; the whole speech used to land under 开场.
+    from tests.text.conftest import DocxBuilder
+
+    builder = DocxBuilder()
+    builder.add_list(130, [("decimal", "%1.")])
+    builder.paragraph("在全县人大代表培训班上的讲话")
+    builder.paragraph("各位代表、同志们：")
+    builder.paragraph("下面，我讲两点意见。")
+    builder.paragraph("提高认识，增强责任感。", num=(130, 0))
+    builder.paragraph("宪法规定，中华人民共和国一切权力属于人民。")
+    builder.paragraph("认真履职，发挥代表作用。", num=(130, 0))
+    builder.paragraph("人大代表要积极参加人民代表大会会议。")
+    builder.paragraph("同志们，让我们共同努力！")
+    path = tmp_path / "培训班讲话.docx"
+    path.write_bytes(builder.to_bytes())
+    (result,) = run_import(path)
+    assert [p["role"] for p in result["parts"]] == [
+        "title",
+        "salutation",
+        "opening",
+        "part",
+        "part",
+        "closing",
+    ]
+    assert [p["heading"] for p in result["parts"] if p["role"] == "part"] == [
+        "1.提高认识，增强责任感。",
+        "2.认真履职，发挥代表作用。",
+    ]

@@ -6,6 +6,8 @@ import subprocess
 import zipfile
 
 import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from speechdraft.text import loading
 from speechdraft.text.docx_reader import format_number
@@ -374,3 +376,88 @@ def test_soffice_timeout_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda name: str(script))
     with pytest.raises(DocumentError, match="超时"):
         loading.convert_doc_to_docx(OLE_HEADER, timeout=0.5)
+
+
+# --- parts written as Word list items or laid out in tables (#10.7) -----------------------------
+
+_OPENING = "经过大家的共同努力，我们圆满完成了集中培训任务。下面，我讲三点意见。"
+_PARTS = [
+    ("提高认识，增强当好人大代表的责任感。", "宪法规定，中华人民共和国一切权力属于人民。"),
+    ("认真履职，充分发挥人大代表作用。", "人大代表要积极参加人民代表大会会议，认真审议各项报告。"),
+    ("勤于实践，争当人民满意的人大代表。", "人大代表要以群众满意作为第一标准。"),
+]
+_CLOSING = "同志们，让我们共同努力，为全县经济社会发展作出新的更大贡献！"
+
+
+def _listed_speech(docx_builder, levels, num_id):
+    docx_builder.add_list(num_id, levels)
+    docx_builder.paragraph("在全县人大代表培训班上的讲话")
+    docx_builder.paragraph("各位代表、同志们：")
+    docx_builder.paragraph(_OPENING)
+    for heading, body in _PARTS:
+        docx_builder.paragraph(heading, num=(num_id, 0))
+        docx_builder.paragraph(body)
+    docx_builder.paragraph(_CLOSING)
+    return parse_speech(load_document("讲话.docx", docx_builder.to_bytes()).text)
+
+
+@pytest.mark.parametrize(
+    ("levels", "markers"),
+    [
+        ([("decimal", "%1.")], ["1.", "2.", "3."]),
+        ([("decimal", "%1、")], ["1、", "2、", "3、"]),
+        ([("chineseCounting", "%1、")], ["一、", "二、", "三、"]),
+        ([("chineseCounting", "（%1）")], ["（一）", "（二）", "（三）"]),
+    ],
+    ids=["decimal-dot", "decimal-dunhao", "yi", "paren"],
+)
+def test_parts_written_as_word_list_items_are_parts_not_opening(docx_builder, levels, markers):
+    # Before, "1./2./3." list items were filed entirely under 开场 with the closing.
+    parsed = _listed_speech(docx_builder, levels, 120)
+    assert parsed.opening == _OPENING
+    assert [p.heading for p in parsed.parts] == [m + h for m, (h, _) in zip(markers, _PARTS, strict=True)]
+    assert [p.body for p in parsed.parts] == [b for _, b in _PARTS]
+    assert parsed.closing == _CLOSING
+
+
+def test_arabic_numbers_that_do_not_count_from_one_stay_in_the_opening():
+    text = "各位代表：\n今年要做好几件事。\n3.加强监督。\n5.改进作风。\n同志们，让我们共同努力！"
+    parsed = parse_speech(text)
+    assert parsed.parts == () and "3.加强监督。" in parsed.opening
+
+
+def test_parts_laid_out_in_a_table_of_heading_and_body_cells(docx_builder):
+    docx_builder.add_list(121, [("chineseCounting", "%1、")])
+    docx_builder.paragraph("在全县人大代表培训班上的讲话")
+    docx_builder.paragraph("各位代表、同志们：")
+    docx_builder.paragraph(_OPENING)
+    docx_builder.table([[heading, body] for heading, body in _PARTS])
+    # The heading cells are list items too, numbered by Word.
+    for row in docx_builder.document.tables[0].rows:
+        cell_paragraph = row.cells[0].paragraphs[0]
+        cell_paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="121"/></w:numPr>')
+        )
+    docx_builder.paragraph(_CLOSING)
+    parsed = parse_speech(load_document("讲话.docx", docx_builder.to_bytes()).text)
+    assert [p.heading for p in parsed.parts] == [
+        f"{n}、{h}" for n, (h, _) in zip("一二三", _PARTS, strict=True)
+    ]
+    assert [p.body for p in parsed.parts] == [b for _, b in _PARTS]
+    assert (parsed.opening, parsed.closing) == (_OPENING, _CLOSING)
+
+
+def test_a_data_table_inside_a_part_stays_in_that_part(docx_builder):
+    docx_builder.add_list(122, [("decimal", "%1.")])
+    docx_builder.paragraph("各位代表、同志们：")
+    docx_builder.paragraph(_OPENING)
+    docx_builder.paragraph(_PARTS[0][0], num=(122, 0))
+    docx_builder.paragraph(_PARTS[0][1])
+    docx_builder.table([["项目", "件数"], ["代表建议", "126"]])
+    docx_builder.paragraph(_PARTS[1][0], num=(122, 0))
+    docx_builder.paragraph(_PARTS[1][1])
+    docx_builder.paragraph(_CLOSING)
+    parsed = parse_speech(load_document("讲话.docx", docx_builder.to_bytes()).text)
+    assert [p.heading for p in parsed.parts] == ["1." + _PARTS[0][0], "2." + _PARTS[1][0]]
+    assert parsed.parts[0].body == f"{_PARTS[0][1]}\n项目\n件数\n代表建议\n126"
+    assert parsed.closing == _CLOSING

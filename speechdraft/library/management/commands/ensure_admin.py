@@ -1,10 +1,29 @@
+import os
 import secrets
+import socket
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from speechdraft.roles import MANAGER_GROUP
+
+
+def login_address() -> str:
+    """The login page where the server will actually answer: HOST and PORT are what `make run` passes to
+    gunicorn; with HTTPS=1 the reverse proxy answers on the first ALLOWED_HOSTS name."""
+    from django.conf import settings
+
+    if settings.HTTPS:
+        return f"https://{settings.ALLOWED_HOSTS[0]}/accounts/login/"
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    if host in ("0.0.0.0", "::", "[::]", ""):
+        # Listening on every interface: colleagues reach it by the machine's name.
+        host = socket.getfqdn()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/accounts/login/"
 
 
 class Command(BaseCommand):
@@ -24,7 +43,7 @@ class Command(BaseCommand):
         user.groups.add(group)
         self.stdout.write("=" * 60)
         self.stdout.write("已创建第一个管理员账号（只显示这一次，请登录后修改密码）：")
-        self.stdout.write("  地址：http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(f"  地址：{login_address()}")
         self.stdout.write(f"  用户名：{username}")
         self.stdout.write(f"  密码：{password}")
         self.stdout.write("=" * 60)
