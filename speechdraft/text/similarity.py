@@ -75,17 +75,19 @@ class Match:
     chars: int  # countable characters of the span
 
     def to_dict(self) -> dict:
+        # Plain Python types by construction: numpy scalars leak out of the engine otherwise, and
+        # json.dumps (the command, the report's JSONField) refuses them.
         return {
-            "start": self.start,
-            "end": self.end,
-            "source_id": self.source_id,
-            "source_title": self.source_title,
-            "source_start": self.source_start,
-            "source_end": self.source_end,
-            "quoted": self.quoted,
-            "common": self.common,
-            "also_in": list(self.also_in),
-            "chars": self.chars,
+            "start": int(self.start),
+            "end": int(self.end),
+            "source_id": int(self.source_id),
+            "source_title": str(self.source_title),
+            "source_start": int(self.source_start),
+            "source_end": int(self.source_end),
+            "quoted": bool(self.quoted),
+            "common": bool(self.common),
+            "also_in": [int(i) for i in self.also_in],
+            "chars": int(self.chars),
         }
 
 
@@ -100,12 +102,12 @@ class ParagraphFigure:
 
     def to_dict(self) -> dict:
         return {
-            "index": self.index,
-            "start": self.start,
-            "end": self.end,
-            "copy_ratio": self.copy_ratio,
-            "chars": self.chars,
-            "copied_chars": self.copied_chars,
+            "index": int(self.index),
+            "start": int(self.start),
+            "end": int(self.end),
+            "copy_ratio": float(self.copy_ratio),
+            "chars": int(self.chars),
+            "copied_chars": int(self.copied_chars),
         }
 
 
@@ -118,10 +120,10 @@ class SourceFigure:
 
     def to_dict(self) -> dict:
         return {
-            "source_id": self.source_id,
-            "title": self.title,
-            "copied_chars": self.copied_chars,
-            "ratio": self.ratio,
+            "source_id": int(self.source_id),
+            "title": str(self.title),
+            "copied_chars": int(self.copied_chars),
+            "ratio": float(self.ratio),
         }
 
 
@@ -149,17 +151,21 @@ class SimilarityReport:
     def to_dict(self) -> dict:
         single = self.max_single_source
         return {
-            "total_chars": self.total_chars,
-            "copied_chars": self.copied_chars,
-            "copy_ratio": self.copy_ratio,
-            "copy_ratio_excluding_quotes": self.copy_ratio_excluding_quotes,
+            "total_chars": int(self.total_chars),
+            "copied_chars": int(self.copied_chars),
+            "copy_ratio": float(self.copy_ratio),
+            "copy_ratio_excluding_quotes": float(self.copy_ratio_excluding_quotes),
             "max_single_source": None
             if single is None
-            else {"source_id": single.source_id, "title": single.title, "ratio": single.ratio},
+            else {
+                "source_id": int(single.source_id),
+                "title": str(single.title),
+                "ratio": float(single.ratio),
+            },
             "matches": [m.to_dict() for m in self.matches],
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "sources": [s.to_dict() for s in self.sources],
-            "elapsed_ms": self.elapsed_ms,
+            "elapsed_ms": float(self.elapsed_ms),
         }
 
 
@@ -729,7 +735,7 @@ def _held_by_many(draft: _Draft, p: _Passage, threshold: int) -> bool:
     if len(core) and 2 * int((core >= threshold).sum()) >= len(core):
         return True
     lo, hi = np.searchsorted(draft.fp_positions, [p.d0, p.d1 - FP_K + 1])
-    return hi > lo and int(draft.fp_df[lo:hi].min()) >= threshold
+    return bool(hi > lo and int(draft.fp_df[lo:hi].min()) >= threshold)
 
 
 def _looks_common(draft: _Draft, p: _Passage, settings: CheckSettings) -> bool:
@@ -755,7 +761,7 @@ def _flag_common(passages: list[_Passage], draft: _Draft, settings: CheckSetting
             p.common = True
         elif length <= settings.common_max_chars:
             threshold = settings.common_doc_threshold
-            p.common = p.stock or len(holders) >= threshold or _held_by_many(draft, p, threshold)
+            p.common = bool(p.stock or len(holders) >= threshold or _held_by_many(draft, p, threshold))
 
 
 @dataclass(frozen=True)
@@ -865,10 +871,10 @@ def _report(
                     source_title=titles[p.source_id],
                     source_start=source_start,
                     source_end=source_end,
-                    quoted=is_quoted,
-                    common=p.common,
-                    also_in=holders.others(a, b, p.source_id),
-                    chars=b - a,
+                    quoted=bool(is_quoted),
+                    common=bool(p.common),
+                    also_in=tuple(int(i) for i in holders.others(a, b, p.source_id)),
+                    chars=int(b - a),
                 )
             )
             if not counts:

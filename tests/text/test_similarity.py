@@ -3,6 +3,9 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from speechdraft.text.evaluation import original_paragraphs
 from speechdraft.text.fingerprints import FingerprintIndex
@@ -207,3 +210,57 @@ def test_a_long_draft_gives_a_report(seeds):
     report = run("\n".join(pieces), seeds)
     assert 0.05 < report.copy_ratio < 0.5
     assert len(report.paragraphs) > 100
+
+
+# ---------------------------------------------------------------------------------------------------
+# Properties over random drafts and corpora: the report is plain JSON and its figures agree.
+
+
+def _sentences() -> list[str]:
+    found: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = load_document(path.name, path.read_bytes()).text
+        found += [s + "。" for s in text.replace("\n", "。").split("。") if len(s) >= 6]
+    return found + [p for p in NEW_TEXT]
+
+
+SENTENCES = _sentences()
+_piece = st.one_of(
+    st.sampled_from(SENTENCES),
+    st.sampled_from(SENTENCES).map(lambda s: "“" + s.rstrip("。") + "”"),
+    st.text(alphabet="，。“”《》、；：\n 的人民代表大会工作abc12", max_size=30),
+)
+_doc = st.lists(_piece, min_size=1, max_size=12).map("".join)
+
+
+@st.composite
+def corpus_and_draft(draw):
+    corpus = {i + 1: draw(_doc) for i in range(draw(st.integers(0, 6)))}
+    parts = draw(st.lists(st.one_of(_piece, st.sampled_from(list(corpus.values()) or [""])), max_size=8))
+    return corpus, "\n".join(parts)
+
+
+@given(case=corpus_and_draft(), count_quotes=st.booleans(), count_common=st.booleans())
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_report_is_plain_json_and_its_figures_agree(case, count_quotes, count_common):
+    corpus, draft = case
+    report = run(draft, corpus, count_quotes=count_quotes, count_common=count_common, common_doc_threshold=2)
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["total_chars"] == report.total_chars == len(normalise(draft))
+    assert 0 <= report.copied_chars <= report.total_chars
+    assert report.copied_chars_excluding_quotes <= report.total_chars
+    assert report.copy_ratio == (
+        round(report.copied_chars / report.total_chars, 6) if report.total_chars else 0
+    )
+    assert 0 <= report.copy_ratio <= 1 and 0 <= report.copy_ratio_excluding_quotes <= 1
+    previous_end = 0
+    for m in data["matches"]:
+        assert previous_end <= m["start"] < m["end"] <= len(draft)
+        previous_end = m["end"]
+        source = corpus[m["source_id"]]
+        assert 0 <= m["source_start"] < m["source_end"] <= len(source)
+        assert m["chars"] == len(normalise(draft[m["start"] : m["end"]]))
+    assert sum(s["copied_chars"] for s in data["sources"]) == report.copied_chars
+    assert sum(p["copied_chars"] for p in data["paragraphs"]) == report.copied_chars
+    if report.copied_chars:
+        assert data["max_single_source"]["ratio"] == max(s["ratio"] for s in data["sources"])
