@@ -7,7 +7,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from speechdraft.export.builder import xml_safe
+from speechdraft.text.ooxml import xml_safe
 
 from .presentation import marked_paragraphs
 

@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .genre import is_date_line, is_salutation, is_title_line
+
 # Hanzi (BMP blocks and the supplementary planes) and CJK punctuation, for space removal.
 HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·•"
@@ -38,9 +40,6 @@ _AD_HINTS = re.compile(r"会员|订阅|公众号|微信|[QＱ]{2}|资料|分享|
 _AD_LINE_MAX = 60
 # The title or salutation is expected within this many lines; beyond it there is no leading block.
 _LEADING_BLOCK_MAX = 40
-_DATE_LINE = re.compile(
-    r"^[（(]?[\d〇○零一二三四五六七八九十]{2,4}年[\d一二三四五六七八九十]{1,2}月([\d一二三四五六七八九十]{1,3}日)?[）)]?$"
-)
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,6 @@ def _leading_noise(lines: list[tuple[str, str]]) -> set[int]:
     any sign of advertising; a block without such a sign is left alone, because it may be the
     speech's own title.
     """
-    from speechdraft.text.parser import is_salutation, is_title_line
-
     anchor = None
     for i, (_, clean) in enumerate(lines[:_LEADING_BLOCK_MAX]):
         if _AD_PHRASES.search(clean):
@@ -102,7 +99,7 @@ def _leading_noise(lines: list[tuple[str, str]]) -> set[int]:
     block = range(anchor)
     if not any(_AD_HINTS.search(lines[i][1]) or _AD_PHRASES.search(lines[i][1]) for i in block):
         return set()
-    return {i for i in block if not _DATE_LINE.match(lines[i][1])}
+    return {i for i in block if not is_date_line(lines[i][1])}
 
 
 @functools.cache

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from speechdraft.text.evaluation import original_paragraphs
+from bench.evaluation import original_paragraphs
 from speechdraft.text.fingerprints import FingerprintIndex
 from speechdraft.text.loading import load_document
 from speechdraft.text.normalise import normalise
