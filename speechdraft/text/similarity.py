@@ -18,8 +18,10 @@ Pipeline (DESIGN §5.3):
    exactly matched characters, then the most compact alignment); other sources covering a match are
    listed in ``also_in``. A passage of
    at most ``common_max_chars`` found in ≥ ``common_doc_threshold`` documents, or found in a
-   boilerplate document, is 常见表述 (``common``) and by default not counted. Matches are split at
-   quotation boundaries so that ``quoted`` is exact.
+   boilerplate document, is 常见表述 (``common``) and by default not counted. A match is one aligned
+   passage, never cut at quotation marks: the 引用 inside it (quotations used as such, see
+   ``normalise.citation_spans``; scare quotes and quoted names are ordinary text) are listed in its
+   ``quotes``, and ``quoted`` is true only when the whole match is one.
 
 Counting (CNKI style): every figure counts *countable* characters — letters and digits, i.e. no
 punctuation and no whitespace (see ``normalise``). All ratios are fractions in 0..1, not percentages.
@@ -37,7 +39,7 @@ import numpy as np
 from . import tokenizer
 from .fingerprints import FingerprintIndex, fingerprints, kgram_hashes
 from .fingerprints import K as FP_K
-from .normalise import NormalisedText, code_points, normalise, quotation_spans
+from .normalise import NormalisedText, citation_spans, code_points, normalise
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,11 @@ class Match:
     source_title: str
     source_start: int
     source_end: int
-    quoted: bool  # inside “…”, 「…」, 《…》 …
+    quoted: bool  # the whole span is 引用 (a quotation used as one, see normalise.citation_spans)
     common: bool  # 常见表述 (or from a boilerplate source)
     also_in: tuple[int, ...]  # other sources holding most of this span, strongest first
     chars: int  # countable characters of the span
+    quotes: tuple[tuple[int, int], ...] = ()  # draft [start, end) ranges inside the span that are 引用
 
     def to_dict(self) -> dict:
         # Plain Python types by construction: numpy scalars leak out of the engine otherwise, and
@@ -88,6 +91,7 @@ class Match:
             "common": bool(self.common),
             "also_in": [int(i) for i in self.also_in],
             "chars": int(self.chars),
+            "quotes": [[int(a), int(b)] for a, b in self.quotes],
         }
 
 
@@ -826,8 +830,9 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _quoted_mask(norm: NormalisedText) -> np.ndarray:
+    """Per normalised draft character: inside a quotation that is 引用."""
     quoted = np.zeros(len(norm), dtype=bool)
-    for start, end in quotation_spans(norm.original):
+    for start, end in citation_spans(norm.original):
         a, b = norm.normalised_span(start, end)
         quoted[a:b] = True
     return quoted
@@ -858,32 +863,32 @@ def _report(
         if p.source_id not in titles:
             titles[p.source_id] = source_title(p.source_id)
         counts = settings.count_common or not p.common
-        for a, b in _split(quoted, piece.start, piece.end):
-            is_quoted = bool(quoted[a])
-            start, end = norm.original_span(a, b)
-            s0, s1 = p.source_span(a, b)
-            source_start, source_end = p.source.original_span(s0, s1)
-            matches.append(
-                Match(
-                    start=start,
-                    end=end,
-                    source_id=p.source_id,
-                    source_title=titles[p.source_id],
-                    source_start=source_start,
-                    source_end=source_end,
-                    quoted=bool(is_quoted),
-                    common=bool(p.common),
-                    also_in=tuple(int(i) for i in holders.others(a, b, p.source_id)),
-                    chars=int(b - a),
-                )
+        a, b = piece.start, piece.end
+        inside = quoted[a:b]
+        start, end = norm.original_span(a, b)
+        s0, s1 = p.source_span(a, b)
+        source_start, source_end = p.source.original_span(s0, s1)
+        matches.append(
+            Match(
+                start=start,
+                end=end,
+                source_id=p.source_id,
+                source_title=titles[p.source_id],
+                source_start=source_start,
+                source_end=source_end,
+                quoted=bool(inside.all()),
+                common=bool(p.common),
+                also_in=tuple(int(i) for i in holders.others(a, b, p.source_id)),
+                chars=int(b - a),
+                quotes=tuple(norm.original_span(a + x, a + y) for x, y in _runs(inside)),
             )
-            if not counts:
-                continue
-            if not is_quoted:
-                copied_unquoted[a:b] = True
-            if settings.count_quotes or not is_quoted:
-                copied[a:b] = True
-                per_source[p.source_id] = per_source.get(p.source_id, 0) + (b - a)
+        )
+        if not counts:
+            continue
+        copied_unquoted[a:b] |= ~inside
+        counted = np.ones(b - a, dtype=bool) if settings.count_quotes else ~inside
+        copied[a:b] |= counted
+        per_source[p.source_id] = per_source.get(p.source_id, 0) + int(counted.sum())
     copied_chars = int(copied.sum())
     unquoted_chars = int(copied_unquoted.sum())
     sources = tuple(
@@ -909,14 +914,6 @@ def _report(
         elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
         settings=settings,
     )
-
-
-def _split(quoted: np.ndarray, start: int, end: int) -> list[tuple[int, int]]:
-    """[start, end) cut where quotation starts or ends."""
-    segment = quoted[start:end]
-    cuts = np.flatnonzero(segment[1:] != segment[:-1]) + 1
-    bounds = [0, *cuts.tolist(), end - start]
-    return [(start + a, start + b) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _paragraphs(norm: NormalisedText, copied: np.ndarray) -> tuple[ParagraphFigure, ...]:

@@ -69,7 +69,10 @@ def test_a_copied_part_is_found_with_its_source_and_offsets(seeds):
     assert report.matches[0].source_start == start
     expected = len(normalise(part).text) / len(normalise(draft).text)
     assert report.copy_ratio == pytest.approx(expected, abs=0.005)
-    assert report.copy_ratio_excluding_quotes < report.copy_ratio  # the part quotes “四个作用” …
+    # “四个作用”, “连心桥”, “知心人”: scare quotes and names, ordinary text of a copied passage, which
+    # comes back whole, never cut at its quotation marks.
+    assert report.copy_ratio_excluding_quotes == report.copy_ratio
+    assert len(report.matches) == 1 and report.matches[0].quotes == ()
     assert [s.source_id for s in report.sources] == [4]
     assert report.max_single_source.ratio == pytest.approx(report.copy_ratio)
     copied_paragraphs = [p for p in report.paragraphs if p.copied_chars]
@@ -136,6 +139,26 @@ def test_empty_index_gives_a_report_without_matches(seeds):
     assert len(report.paragraphs) == len([line for line in seeds[0].splitlines() if normalise(line).text])
 
 
+def test_scare_quotes_inside_a_copied_passage_are_copied_text_and_a_citation_is_listed_in_it():
+    passage = (
+        "代表要当好党和政府联系人民群众的“连心桥”，做到“四个全面”落到实处，"
+        "正如宪法规定：“中华人民共和国的一切权力属于人民。”我们要把这句话落实到每一次履职活动之中"
+    )
+    corpus = {1: NEW_TEXT[3] + passage + "。" + NEW_TEXT[4]}
+    draft = NEW_TEXT[5] + passage + "。" + NEW_TEXT[6]
+    report = run(draft, corpus)
+    (match,) = [m for m in report.matches if not m.common]
+    assert match.start <= draft.index("连心桥") and match.end >= draft.index("每一次履职")
+    assert not match.quoted
+    (quote,) = match.quotes
+    assert draft[quote[0] : quote[1]] == "中华人民共和国的一切权力属于人民"
+    quoted_chars = len(normalise("中华人民共和国的一切权力属于人民").text)
+    assert report.copied_chars - report.copied_chars_excluding_quotes == quoted_chars
+    without = run(draft, corpus, count_quotes=False)
+    assert without.copied_chars == report.copied_chars - quoted_chars
+    assert json.loads(json.dumps(report.to_dict()))["matches"][0]["quotes"] == [list(quote)]
+
+
 def test_quoted_copy_is_marked_and_excluded_from_the_ratio_without_quotes():
     quote = "人民选我当代表，我当代表为人民，这是每一位代表都应当牢记的根本宗旨"
     corpus = {1: NEW_TEXT[5] + quote + "。" + NEW_TEXT[6]}
@@ -179,7 +202,8 @@ def test_each_span_goes_to_its_strongest_source_and_lists_the_others(seeds):
     a, b = seeds[4], seeds[0]
     passage_a = a[a.index("二、认真履职") :][:400]
     passage_b = b[b.index("第三，") :][:250]
-    corpus = {4: a, 0: b, 5: passage_a[:150] + NEW_TEXT[14]}
+    # Source 5 holds most of passage A (a match is the whole passage, quotation marks and all).
+    corpus = {4: a, 0: b, 5: passage_a[:300] + NEW_TEXT[14]}
     draft = NEW_TEXT[0] + passage_a + NEW_TEXT[1] + passage_b + NEW_TEXT[2]
     report = run(draft, corpus)
     assert [s.source_id for s in report.sources] == [4, 0]
