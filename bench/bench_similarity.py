@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.evaluation import plant
 from bench.synthetic import Generator
 from speechdraft.text import normalise, tokenizer
-from speechdraft.text.evaluation import plant
 from speechdraft.text.fingerprints import FingerprintIndex
 from speechdraft.text.similarity import check
 

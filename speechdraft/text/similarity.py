@@ -29,15 +29,16 @@ punctuation and no whitespace (see ``normalise``). All ratios are fractions in 0
 
 from __future__ import annotations
 
+import bisect
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import tokenizer
-from .fingerprints import FingerprintIndex, fingerprints, kgram_hashes
+from .fingerprints import REGION_CHARS, FingerprintIndex, fingerprints, kgram_hashes
 from .fingerprints import K as FP_K
 from .normalise import NormalisedText, citation_spans, code_points, normalise
 
@@ -52,7 +53,10 @@ class CheckSettings:
     common_doc_threshold: int = 5  # a short passage found in at least this many documents is 常见表述
     common_max_chars: int = 40  # longer passages are never 常见表述: copying them is copying
     boilerplate_ids: frozenset[int] = frozenset()  # sources whose wording is common by definition
-    candidate_limit: int = 30  # documents aligned per check
+    candidate_limit: int = 30  # documents with the most shared fingerprints overall aligned per check
+    whole_draft_chars: int = 20_000  # up to this length those are aligned against the whole draft
+    per_stretch: int = 3  # and every stretch of the draft brings its best few documents …
+    stretch_min_score: float = 3.0  # … scoring at least this there (rarity-weighted fingerprints)
     anchor_chars: int = 12  # every reported passage contains an exact run this long
     seed_chars: int = 5  # shortest exact seed
     gap_chars: int = 14  # largest gap between seeds joined into one passage (draft and source side)
@@ -355,8 +359,11 @@ def _clause_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     return 2 * sum(a[w] for w in shared) / total if total > 0 else 0.0
 
 
-def _exact_seeds(draft: _Draft, source_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal common runs of at least ``seed_chars`` characters: (draft starts, source starts, lengths)."""
+def _exact_seeds(
+    draft: _Draft, source_codes: np.ndarray, window: list[tuple[int, int]] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal common runs of at least ``seed_chars`` characters: (draft starts, source starts, lengths),
+    only inside the draft ``window`` spans when given (a run crossing a span's edge is cut there)."""
     n = draft.seed_chars
     source_grams = kgram_hashes(source_codes, n, mix=False)
     if len(source_grams) == 0 or len(draft.gram_keys) == 0:
@@ -376,6 +383,15 @@ def _exact_seeds(draft: _Draft, source_codes: np.ndarray) -> tuple[np.ndarray, n
     gather = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
     d = draft.gram_order[gather].astype(np.int64)
     s = np.repeat(src_pos, lengths).astype(np.int64)
+    if window is not None:
+        # Before sorting: in a long draft most occurrences of a source's grams lie elsewhere.
+        starts = np.array([a for a, _ in window], dtype=np.int64)
+        ends = np.array([b for _, b in window], dtype=np.int64)
+        slot = np.searchsorted(starts, d, side="right") - 1
+        inside = (slot >= 0) & (d + n <= ends[np.maximum(slot, 0)])
+        d, s = d[inside], s[inside]
+        if len(d) == 0:
+            return _NO_RUNS
     diag = s - d
     order = np.lexsort((d, diag))
     d, diag = d[order], diag[order]
@@ -498,10 +514,14 @@ def _clause_seeds(
     gap = settings.gap_chars
     clauses = draft.clauses
     for p in passages:
-        near_source = source.between(p.s0 - _NEIGHBOURHOOD, p.s1 + _NEIGHBOURHOOD)
-        if not near_source:
+        if not source.between(p.s0 - _NEIGHBOURHOOD, p.s1 + _NEIGHBOURHOOD):
             continue
         exact = p.exact_mask()
+        # Exact seeds by draft position, to look for a clause's counterpart only near where its
+        # neighbours sit in the source (a clause seed must join them within _NEIGHBOURHOOD anyway):
+        # comparing it with every clause of a long passage's source span is quadratic.
+        anchors = sorted((s for s in p.seeds if s.kind == _EXACT), key=lambda s: s.d0)
+        anchor_d0 = [s.d0 for s in anchors]
         lo, hi = p.d0, p.d1
         examined: set[int] = set()
         growing = True
@@ -517,6 +537,7 @@ def _clause_seeds(
                 covered = int(exact[max(c0, p.d0) - p.d0 : max(0, min(c1, p.d1) - p.d0)].sum())
                 if covered >= _CLAUSE_COVERED * (c1 - c0):
                     continue
+                near_source = _source_neighbourhood(source, anchors, anchor_d0, c0, c1)
                 best = _best_clause(clauses, ci, source, near_source, settings.clause_similarity)
                 if best is None:
                     continue
@@ -527,6 +548,20 @@ def _clause_seeds(
                     lo, hi = min(lo, c0), max(hi, c1)
                     growing = True
     return seeds
+
+
+def _source_neighbourhood(
+    source: _Clauses, anchors: list[_Seed], anchor_d0: list[int], c0: int, c1: int
+) -> range:
+    """Source clauses within _NEIGHBOURHOOD of the source positions of the exact seeds next to the
+    draft clause [c0, c1) (the last one starting before it and the first one starting after it)."""
+    k = bisect.bisect_left(anchor_d0, c0)
+    around = anchors[max(0, k - 1) : k + 1]
+    if not around:
+        return range(0)
+    lo = min(s.s0 for s in around) - _NEIGHBOURHOOD - (c1 - c0)
+    hi = max(s.s1 for s in around) + _NEIGHBOURHOOD + (c1 - c0)
+    return source.between(lo, hi)
 
 
 def _best_clause(clauses: _Clauses, ci: int, source: _Clauses, near: range, threshold: float) -> int | None:
@@ -677,13 +712,20 @@ def check(
     source_text: Callable[[int], str | None],
     source_title: Callable[[int], str],
     settings: CheckSettings = CheckSettings(),
+    source_texts: Callable[[list[int]], Mapping[int, str]] | None = None,
 ) -> SimilarityReport:
     """Check ``draft`` against the documents of ``index``; see the module docstring for the method.
 
     ``source_text(doc_id)`` must return the text that was indexed under that id (the stored corpus
     text; ``source_start``/``source_end`` are offsets into it). It is called only for the candidate
-    documents (at most ``settings.candidate_limit``); a document it cannot give (``None``, ``""`` or
-    a ``LookupError``) is skipped. ``source_title(doc_id)`` is called once per reported source.
+    documents; a document it cannot give (``None``, ``""`` or a ``LookupError``) is skipped.
+    ``source_texts(ids)``, when given, fetches all candidates at once instead (one database query);
+    missing ids are skipped. ``source_title(doc_id)`` is called once per reported source.
+
+    Candidates: the ``candidate_limit`` documents sharing the most fingerprints with a short draft,
+    aligned against all of it; and for every ``REGION_CHARS`` stretch of the draft its best few
+    documents, aligned against that stretch and its neighbours only. A long draft copying from
+    hundreds of documents therefore finds every one, at the cost of its own length, not of theirs.
 
     Never raises for odd input: an empty or punctuation-only draft, or an empty index, gives a report
     with zero figures. Offsets in the report are Python str offsets into ``draft`` as given; ratios
@@ -697,34 +739,85 @@ def check(
     if len(norm) >= settings.anchor_chars and len(index) and len(fp_hashes):
         state.fp_positions = fp_positions
         state.fp_df = index.document_frequency(fp_hashes)
-        candidates = index.candidates_for_hashes(
-            fp_hashes, limit=settings.candidate_limit, max_df=settings.max_df, positions=fp_positions
-        )
+        windows = _candidate_windows(index, fp_hashes, fp_positions, len(norm), settings)
+        texts = _source_texts(list(windows), source_text, source_texts)
         # First every candidate's exact seeds, so that we know how many candidates share each
         # anchored draft character before deciding what is stock wording.
         aligned = []
-        for candidate in candidates:
-            try:
-                text = source_text(candidate.doc_id)
-            except LookupError:
-                continue
+        for doc_id, window in windows.items():
+            text = texts.get(doc_id)
             if not text:
                 continue
             source = normalise(text)
-            runs = _exact_seeds(state, source.codes)
+            runs = _exact_seeds(state, source.codes, window)
             anchored = runs[2] >= settings.anchor_chars
             if anchored.any():
                 held = np.zeros(len(norm) + 1, dtype=np.int32)
                 np.add.at(held, runs[0][anchored], 1)
                 np.add.at(held, runs[0][anchored] + runs[2][anchored], -1)
                 state.holders += np.cumsum(held[:-1]) > 0
-                aligned.append((candidate.doc_id, source, runs))
+                aligned.append((doc_id, source, runs))
         state.many_prefix = np.concatenate([[0], np.cumsum(state.holders >= settings.common_doc_threshold)])
         for source_id, source, runs in aligned:
             passages.extend(_align(state, source_id, source, runs, settings))
         _flag_common(passages, state, settings)
     pieces = _attribute(passages, len(norm), settings)
     return _report(state, pieces, _Holders(passages), source_title, settings, started)
+
+
+def _candidate_windows(
+    index: FingerprintIndex,
+    hashes: np.ndarray,
+    positions: np.ndarray,
+    length: int,
+    settings: CheckSettings,
+) -> dict[int, list[tuple[int, int]] | None]:
+    """Candidate documents with the draft windows (normalised [start, end)) to align them in; None
+    means the whole draft."""
+    windows: dict[int, list[tuple[int, int]] | None] = {}
+    if length <= settings.whole_draft_chars:
+        for candidate in index.candidates_for_hashes(
+            hashes, limit=settings.candidate_limit, max_df=settings.max_df, positions=positions
+        ):
+            windows[candidate.doc_id] = None
+    stretches = index.stretch_candidates(
+        hashes,
+        positions,
+        per_stretch=settings.per_stretch,
+        min_score=settings.stretch_min_score,
+        max_df=settings.max_df,
+    )
+    for doc_id, regions in stretches.items():
+        if doc_id in windows:
+            continue
+        # A stretch and one on either side: a passage crossing a stretch boundary is aligned whole.
+        spans: list[tuple[int, int]] = []
+        for r in regions:
+            a, b = max(0, (r - 1) * REGION_CHARS), min(length, (r + 2) * REGION_CHARS)
+            if spans and a <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], b))
+            else:
+                spans.append((a, b))
+        windows[doc_id] = spans
+    return windows
+
+
+def _source_texts(
+    ids: list[int],
+    source_text: Callable[[int], str | None],
+    source_texts: Callable[[list[int]], Mapping[int, str]] | None,
+) -> Mapping[int, str]:
+    if source_texts is not None:
+        return source_texts(ids)
+    found: dict[int, str] = {}
+    for doc_id in ids:
+        try:
+            text = source_text(doc_id)
+        except LookupError:
+            continue
+        if text:
+            found[doc_id] = text
+    return found
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:

@@ -288,3 +288,40 @@ def test_any_report_is_plain_json_and_its_figures_agree(case, count_quotes, coun
     assert sum(p["copied_chars"] for p in data["paragraphs"]) == report.copied_chars
     if report.copied_chars:
         assert data["max_single_source"]["ratio"] == max(s["ratio"] for s in data["sources"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Long drafts: candidates come from every stretch of the draft, so no source is left out.
+
+
+@pytest.fixture(scope="module")
+def generated() -> tuple[dict[int, str], FingerprintIndex]:
+    from bench.synthetic import Generator
+
+    corpus = dict(Generator(seed=21, pool_size=50_000).documents(600))
+    return corpus, FingerprintIndex.build(corpus.items())
+
+
+def test_a_long_draft_copying_from_a_hundred_and_sixty_documents_reports_every_one(generated):
+    corpus, index = generated
+    rng = random.Random(3)
+    picked = rng.sample(sorted(corpus), 160)
+    pieces = []
+    for n, doc_id in enumerate(picked):
+        text = corpus[doc_id].replace("\n", "")
+        start = rng.randrange(100, len(text) - 400)
+        pieces.append(NEW_TEXT[n % len(NEW_TEXT)] + "\n" + text[start : start + 250] + "\n")
+    draft = "".join(pieces)
+    assert len(draft) > 50_000
+    report = check(draft, index=index, source_text=corpus.__getitem__, source_title=str)
+    reported = {s.source_id for s in report.sources if s.copied_chars}
+    assert reported >= set(picked)
+
+
+def test_a_draft_made_of_seventy_whole_documents_is_all_copied_from_seventy_sources(generated):
+    corpus, index = generated
+    picked = random.Random(4).sample(sorted(corpus), 70)
+    draft = "\n".join(corpus[i] for i in picked)
+    report = check(draft, index=index, source_text=corpus.__getitem__, source_title=str)
+    assert {s.source_id for s in report.sources if s.copied_chars} == set(picked)
+    assert report.copy_ratio > 0.98
