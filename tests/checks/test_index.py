@@ -227,3 +227,24 @@ def test_rebuild_index_if_missing_repairs_a_truncated_index_and_never_fails():
     call_command("rebuild_index", "--if-missing", stdout=StringIO(), stderr=err)
     assert err.getvalue() == ""
     assert source in current_index()
+
+
+def test_a_full_rebuild_never_blocks_checks_which_use_the_previous_index_and_the_journal(monkeypatch):
+    from speechdraft.checks import index as index_module
+
+    import_text(SEED_000.read_text(encoding="utf-8"), "000")
+    current_index()  # the index every host has before the rebuild starts
+    source = import_text(SEED_004.read_text(encoding="utf-8"), "004")  # journalled, not yet indexed
+    real_build = index_module.FingerprintIndex.build
+    answered_during_build = []
+
+    def slow_build(docs):
+        # Halfway through a long rebuild, a user presses 查重: no lock is held, the previous index plus
+        # the journal answers.
+        answered_during_build.append(found_sources(PART))
+        return real_build(docs)
+
+    monkeypatch.setattr(index_module.FingerprintIndex, "build", staticmethod(slow_build))
+    call_command("rebuild_index", stdout=StringIO())
+    assert answered_during_build == [{source}]
+    assert found_sources(PART) == {source}
