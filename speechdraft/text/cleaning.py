@@ -42,15 +42,65 @@ _AD_PHRASES = re.compile(
 # paragraph). Speeches talk about 网站, 公众号, 微信 and 下载 too ("加强门户网站和微信公众号建设",
 # "关注区人大公众号"): those words alone never count.
 _SITE_SHAPE = re.compile(
-    r"(?:https?://|www\.)\S+|(?<![a-z0-9.])[a-z0-9][a-z0-9-]{1,30}\.(?:com|cn|net|org|cc|top|vip|xyz)(?![a-z0-9])|"
+    r"(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)\S+|"
+    r"(?<![A-Za-z0-9.])[A-Za-z0-9][A-Za-z0-9-]{1,30}\.(?:com|cn|net|org|cc|top|vip|xyz|COM|CN|NET|ORG)(?![A-Za-z0-9])|"
     r"范文网|公文网|文秘网|写作网|范文大全|范文之家|第一范文|精品范文|范文下载|"
     r"更多精彩|更多范文|更多资料|更多(?:优秀|相关)?(?:文章|范文|内容)(?:请|敬请|欢迎|尽在)|"
     r"(?:请|欢迎|敬请)(?:访问|登录|登陆|浏览)|本文由|本文来[自源]|文章来源|来源于网络|"
     r"原文(?:链接|地址)|转载请(?:注明|保留)|版权归原作者|如有侵权|联系删除|整理发布|"
-    r"[QＱ]{1,2}群|扣扣群|(?:微信)?公众号\s*[：:「“『]|搜索(?:微信)?公众号|"
+    r"[QＱqｑ]{1,2}群|扣扣群|(?:微信)?公众号\s*[：:「“『]|搜索(?:微信)?公众号|"
     r"(?:百度|道客|豆丁|原创力)文库|下载地址|免费下载|点击(?:下载|查看|阅读)|下载本文|阅读全文|全文下载|"
-    r"下载\s*word|word\s*版|(?:本文|全文)共\s*\d+\s*字",
-    re.IGNORECASE,
+    r"下载\s*[Ww][Oo][Rr][Dd]|[Ww][Oo][Rr][Dd]\s*版|(?:本文|全文)共\s*\d+\s*字"
+)
+# Literals at least one of which every _SITE_SHAPE match contains: a line holding none is skipped
+# without running the (long, slow) alternation over it.
+_SITE_KEYS = (
+    "://",
+    "www",
+    "WWW",
+    ".com",
+    ".cn",
+    ".net",
+    ".org",
+    ".cc",
+    ".top",
+    ".vip",
+    ".xyz",
+    ".COM",
+    ".CN",
+    ".NET",
+    ".ORG",
+    "范文",
+    "公文网",
+    "文秘网",
+    "写作网",
+    "更多",
+    "访问",
+    "登录",
+    "登陆",
+    "浏览",
+    "本文",
+    "文章来源",
+    "来源于网络",
+    "原文",
+    "转载请",
+    "版权归原作者",
+    "侵权",
+    "联系删除",
+    "整理发布",
+    "Q群",
+    "Ｑ群",
+    "q群",
+    "ｑ群",
+    "扣扣群",
+    "公众号",
+    "文库",
+    "下载",
+    "点击",
+    "阅读全文",
+    "ord",
+    "ORD",
+    "全文共",
 )
 _SENTENCES = re.compile(r"[^。！？!?]*(?:[。！？!?]+|$)")
 
@@ -92,7 +142,7 @@ def clean_text(text: str) -> CleanedText:
 def _without_site_sentences(line: str) -> tuple[str, list[str]]:
     """A line without the site sentences at its start or end: (what stays, what was cut). A site
     sentence between two sentences of the speech is left alone: that is not where sites put them."""
-    if not _SITE_SHAPE.search(line):
+    if not any(key in line for key in _SITE_KEYS) or not _SITE_SHAPE.search(line):
         return line, []
     sentences = [s for s in _SENTENCES.findall(line) if s]
     first, last = 0, len(sentences)
