@@ -489,14 +489,14 @@ def _merge_passages(passages: list[_Passage], gap: int) -> list[_Passage]:
 def _passages_near(a: _Passage, b: _Passage) -> bool:
     if max(0, b.s0 - a.s1, a.s0 - b.s1) > _NEIGHBOURHOOD:
         return False
-    # Two draft spans aligned to the same source characters are a repetition, not one passage.
-    return not any(
-        _overlap(x.s0, x.s1, y.s0, y.s1) > _GAP_SKEW
-        for x in a.seeds
-        if x.kind == _EXACT
-        for y in b.seeds
-        if y.kind == _EXACT
-    )
+    # Two draft spans aligned to the same source characters are a repetition, not one passage. Only
+    # seeds overlapping the other passage's whole source span can overlap one of its seeds: filter
+    # first, or merging into a long passage (a whole copied document) compares every pair of seeds.
+    xs = [x for x in a.seeds if x.kind == _EXACT and _overlap(x.s0, x.s1, b.s0, b.s1) > _GAP_SKEW]
+    if not xs:
+        return True
+    ys = [y for y in b.seeds if y.kind == _EXACT and _overlap(y.s0, y.s1, a.s0, a.s1) > _GAP_SKEW]
+    return not any(_overlap(x.s0, x.s1, y.s0, y.s1) > _GAP_SKEW for x in xs for y in ys)
 
 
 def _clause_seeds(
