@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from speechdraft.library.models import CorpusDocument, CorpusJournal, DatabaseIdentity, database_identity
 from speechdraft.text import similarity
@@ -204,3 +204,9 @@ def warm_up() -> None:
         current_index()
     except Exception:
         log.exception("查重 index could not be prepared at start-up; the first check will try again")
+    finally:
+        # The check asked the database where the journal stands. Under gunicorn --preload this runs in
+        # the master before it forks: a connection left open would be shared by every worker.
+        for conn in connections.all(initialized_only=True):
+            if not conn.in_atomic_block:
+                conn.close()

@@ -248,3 +248,15 @@ def test_a_full_rebuild_never_blocks_checks_which_use_the_previous_index_and_the
     call_command("rebuild_index", stdout=StringIO())
     assert answered_during_build == [{source}]
     assert found_sources(PART) == {source}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warm_up_before_the_server_forks_leaves_no_database_connection_to_share():
+    from django.db import connection
+
+    from speechdraft.checks.index import warm_up
+
+    import_text(SEED_004.read_text(encoding="utf-8"), "004")
+    warm_up()  # gunicorn --preload: runs in the master, which then forks its workers
+    assert connection.connection is None
+    assert found_sources(PART)  # the next check simply connects again
