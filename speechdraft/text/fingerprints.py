@@ -169,6 +169,16 @@ def _regional_winners(regions: np.ndarray, docs: np.ndarray, weights: np.ndarray
     return list(dict.fromkeys(doc[winners].tolist()))[:limit]
 
 
+def _by_region(hashes: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One entry per (hash, ``REGION_CHARS`` stretch of the text it occurs in), sorted by hash."""
+    regions = np.asarray(positions, dtype=np.int64) // REGION_CHARS
+    order = np.lexsort((regions, hashes))
+    hashes, regions = hashes[order], regions[order]
+    keep = np.ones(len(hashes), dtype=bool)
+    keep[1:] = (hashes[1:] != hashes[:-1]) | (regions[1:] != regions[:-1])
+    return hashes[keep], regions[keep]
+
+
 def _gather_ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Concatenation of arange(lo[i], hi[i]) for all i, vectorised."""
     lengths = hi - lo
@@ -398,46 +408,18 @@ class FingerprintIndex:
         if positions is None:
             hashes, regions = np.unique(hashes), np.zeros(0, dtype=np.int64)
         else:
-            # One entry per (hash, region).
-            regions = np.asarray(positions, dtype=np.int64) // REGION_CHARS
-            order = np.lexsort((regions, hashes))
-            hashes, regions = hashes[order], regions[order]
-            keep = np.ones(len(hashes), dtype=bool)
-            keep[1:] = (hashes[1:] != hashes[:-1]) | (regions[1:] != regions[:-1])
-            hashes, regions = hashes[keep], regions[keep]
+            hashes, regions = _by_region(hashes, positions)
         max_df = self.default_max_df() if max_df is None else max_df
-        lo = np.searchsorted(self._hashes, hashes, side="left")
-        hi = np.searchsorted(self._hashes, hashes, side="right")
-        dlo = np.searchsorted(self._delta_hashes, hashes, side="left")
-        dhi = np.searchsorted(self._delta_hashes, hashes, side="right")
-        df = (hi - lo) + (dhi - dlo)
-        useful = (df > 0) & (df <= max_df)
-        weight = rarity(df, len(self))
-        lo, hi, dlo, dhi, weight = lo[useful], hi[useful], dlo[useful], dhi[useful], weight[useful]
-        entry = np.flatnonzero(useful)
-
-        main_pos = _gather_ranges(lo, hi)
-        main_rows = np.asarray(self._rows[main_pos])
-        alive = ~self._dead[main_rows]
-        doc_ids = [self._doc_ids[main_rows[alive]]]
-        weights = [np.repeat(weight, hi - lo)[alive]]
-        entries = [np.repeat(entry, hi - lo)[alive]]
-        if len(self._delta_hashes):
-            delta_pos = _gather_ranges(dlo, dhi)
-            doc_ids.append(self._delta_docs[delta_pos])
-            weights.append(np.repeat(weight, dhi - dlo))
-            entries.append(np.repeat(entry, dhi - dlo))
-        all_docs = np.concatenate(doc_ids)
+        all_docs, all_weights, all_entries = self._postings(hashes, max_df)
         if len(all_docs) == 0:
             return []
-        all_weights = np.concatenate(weights)
         unique_docs, inverse, counts = np.unique(all_docs, return_inverse=True, return_counts=True)
         scores = np.bincount(inverse, weights=all_weights, minlength=len(unique_docs))
         # Best score first; ties broken by the smaller id so results are reproducible.
         ranking = np.lexsort((unique_docs, -scores))
         chosen: list[int] = []
         if len(regions):
-            chosen = _regional_winners(regions[np.concatenate(entries)], inverse, all_weights, limit // 2)
+            chosen = _regional_winners(regions[all_entries], inverse, all_weights, limit // 2)
         taken = set(chosen)
         chosen += [int(i) for i in ranking[: limit + len(chosen)] if int(i) not in taken][
             : limit - len(chosen)
@@ -465,13 +447,7 @@ class FingerprintIndex:
         """
         if len(hashes) == 0 or len(self) == 0 or per_stretch <= 0:
             return {}
-        hashes = np.asarray(hashes, dtype=np.uint64)
-        regions = np.asarray(positions, dtype=np.int64) // REGION_CHARS
-        order = np.lexsort((regions, hashes))
-        hashes, regions = hashes[order], regions[order]
-        keep = np.ones(len(hashes), dtype=bool)
-        keep[1:] = (hashes[1:] != hashes[:-1]) | (regions[1:] != regions[:-1])
-        hashes, regions = hashes[keep], regions[keep]
+        hashes, regions = _by_region(np.asarray(hashes, dtype=np.uint64), positions)
         docs, weights, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
         if len(docs) == 0:
             return {}
