@@ -268,6 +268,17 @@ class FingerprintIndex:
         self._delta[int(doc_id)] = (hashes, len(codes))
         self._refresh_delta()
 
+    def apply(self, changes: dict[int, str | None]) -> None:
+        """Add, replace (text) or remove (None) many documents; the delta is re-sorted once, not per
+        document as with ``add``/``remove``."""
+        for doc_id, text in changes.items():
+            self._bury(doc_id)
+            if text is not None:
+                codes = normalised_codes(text)[0]
+                hashes, _ = _batch_fingerprints(codes, np.array([len(codes)]))
+                self._delta[int(doc_id)] = (hashes, len(codes))
+        self._refresh_delta()
+
     def remove(self, doc_id: int) -> bool:
         """Forget a document; False when it was not indexed."""
         found = self._bury(doc_id)
