@@ -13,7 +13,7 @@ WORKERS ?= 2
 help:
 	@echo "make run    — 安装依赖、迁移数据库、载入默认数据并在 http://$(HOST):$(PORT)/ 启动"
 	@echo "make test   — 安装测试依赖并运行全部测试（单元、集成、浏览器）"
-	@echo "make lint   — ruff 检查与格式检查、迁移完整性检查"
+	@echo "make lint   — ruff 检查与格式检查、类型检查、分层依赖检查、迁移完整性检查"
 	@echo "make bench  — 运行性能基准（结果见 docs/benchmarks.md）"
 
 $(VENV)/bin/activate:
@@ -63,6 +63,8 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	# Layer contracts of DESIGN §3 (.importlinter): text <- library <- drafting <- (checks | export).
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev

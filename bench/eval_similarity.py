@@ -16,9 +16,9 @@ import dataclasses
 import random
 import time
 
+from bench.evaluation import evaluate, evaluation_corpus
 from bench.synthetic import seed_texts
 from speechdraft.text import normalise, tokenizer
-from speechdraft.text.evaluation import evaluate, evaluation_corpus
 from speechdraft.text.fingerprints import FingerprintIndex
 from speechdraft.text.similarity import CheckSettings
 

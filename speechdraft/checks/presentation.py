@@ -12,18 +12,29 @@ class Piece:
     match: int | None  # index into result["matches"]
 
 
-def _kind(match: dict) -> str:
-    if match["common"]:
-        return "common"
-    return "quoted" if match["quoted"] else "copied"
+def _quote_ranges(match: dict) -> list[tuple[int, int]]:
+    """The 引用 inside a match; reports stored before matches listed them were quoted whole or not at all."""
+    if "quotes" in match:
+        return [(a, b) for a, b in match["quotes"]]
+    return [(match["start"], match["end"])] if match.get("quoted") else []
 
 
 def marked_paragraphs(text: str, matches: list[dict]) -> list[list[Piece]]:
-    """全文标明: the checked text cut into paragraphs and into plain and matched pieces."""
+    """全文标明: the checked text cut into paragraphs and into plain and matched pieces.
+
+    Inside a copied passage its 引用 are pieces of their own ("quoted"), so a quotation within a red
+    passage shows green; a 常见表述 match is "common" throughout.
+    """
     kinds: list[tuple[str, int | None]] = [("plain", None)] * len(text)
     for i, m in enumerate(matches):
-        for pos in range(max(0, m["start"]), min(len(text), m["end"])):
-            kinds[pos] = (_kind(m), i)
+        lo, hi = max(0, m["start"]), min(len(text), m["end"])
+        if m["common"]:
+            kinds[lo:hi] = [("common", i)] * (hi - lo)
+            continue
+        kinds[lo:hi] = [("copied", i)] * (hi - lo)
+        for a, b in _quote_ranges(m):
+            a, b = max(lo, a), min(hi, b)
+            kinds[a:b] = [("quoted", i)] * max(0, b - a)
     paragraphs: list[list[Piece]] = [[]]
     start = 0
     for pos in range(1, len(text) + 1):

@@ -3,11 +3,11 @@
 import io
 
 from docx import Document
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_COLOR_INDEX, WD_UNDERLINE
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from speechdraft.export.builder import xml_safe
+from speechdraft.text.ooxml import xml_safe
 
 from .presentation import marked_paragraphs
 
@@ -58,18 +58,22 @@ def report_docx(report) -> bytes:
         doc.add_paragraph("未发现复制内容。")
 
     doc.add_heading("全文标明", level=1)
-    doc.add_paragraph("红色为与语料重复的文字，绿色为引用，灰色为常见表述（不计入复制比）。")
+    doc.add_paragraph(
+        "红色、实线下划线为与语料重复的文字；绿色、虚线下划线为引用（重复段落中的引用也以绿色标出）；"
+        "灰色、点线下划线为常见表述（不计入复制比）。"
+    )
+    # Colour and underline style: the marks still read on a black-and-white printout.
     colours = {
-        "copied": RGBColor(0xC0, 0x00, 0x00),
-        "quoted": RGBColor(0x00, 0x80, 0x00),
-        "common": RGBColor(0x80, 0x80, 0x80),
+        "copied": (RGBColor(0xC0, 0x00, 0x00), WD_UNDERLINE.SINGLE),
+        "quoted": (RGBColor(0x00, 0x80, 0x00), WD_UNDERLINE.DASH),
+        "common": (RGBColor(0x80, 0x80, 0x80), WD_UNDERLINE.DOTTED),
     }
     for paragraph in marked_paragraphs(report.text, result["matches"]):
         p = doc.add_paragraph()
         for piece in paragraph:
             run = p.add_run(xml_safe(piece.text))
             if piece.kind in colours:
-                run.font.color.rgb = colours[piece.kind]
+                run.font.color.rgb, run.font.underline = colours[piece.kind]
                 if piece.kind == "copied":
                     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     out = io.BytesIO()

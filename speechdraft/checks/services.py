@@ -30,6 +30,15 @@ def _source_text(doc_id: int) -> str | None:
     return CorpusDocument.objects.indexed().filter(pk=doc_id).values_list("text", flat=True).first()
 
 
+def _source_texts(doc_ids: list[int]) -> dict[int, str]:
+    # All candidates in a few queries (a long draft has hundreds), chunked under SQLite's variable limit.
+    found: dict[int, str] = {}
+    indexed = CorpusDocument.objects.indexed()
+    for i in range(0, len(doc_ids), 500):
+        found.update(indexed.filter(pk__in=doc_ids[i : i + 500]).values_list("pk", "text"))
+    return found
+
+
 def _source_title(doc_id: int) -> str:
     return (
         CorpusDocument.objects.filter(pk=doc_id).values_list("title", flat=True).first() or f"语料 #{doc_id}"
@@ -42,6 +51,7 @@ def similarity_check_text(text: str, *, exclude_quotes: bool = False) -> Similar
         text,
         index=current_index(),
         source_text=_source_text,
+        source_texts=_source_texts,
         source_title=_source_title,
         settings=office_check_settings(exclude_quotes=exclude_quotes),
     )

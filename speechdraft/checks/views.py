@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from speechdraft.downloads import docx_response
 from speechdraft.drafting.models import section_key
 from speechdraft.drafting.services import get_speech_for
-from speechdraft.export.http import docx_response
 from speechdraft.library.models import CorpusDocument
 
 from .models import SimilarityReport

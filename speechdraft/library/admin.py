@@ -35,29 +35,8 @@ class CorpusDocumentAdmin(admin.ModelAdmin):
         "imported_by",
         "imported_at",
     ]
-
-    # The 查重 index holds exactly the indexed documents (CorpusDocumentQuerySet.indexed); every
-    # change here keeps it so.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from speechdraft.checks.index import index_document_changed
-
-        index_document_changed(obj.pk, obj.text if obj.in_index else None)
-
-    def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        from speechdraft.checks.index import index_document_changed
-
-        index_document_changed(pk, None)
-
-    def delete_queryset(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        from speechdraft.checks.index import index_document_changed
-
-        for pk in pks:
-            index_document_changed(pk, None)
+    # No index bookkeeping here: every save and delete is journalled by the model (CorpusJournal), and
+    # the 查重 index follows the journal.
 
 
 class TemplateSlotInline(admin.TabularInline):

@@ -1,6 +1,10 @@
+import uuid
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from speechdraft.jsonfields import UnicodeJSONEncoder
 
@@ -37,11 +41,70 @@ class Tag(models.Model):
         return self.name
 
 
+class DatabaseIdentity(models.Model):
+    """One row, made by a migration: a random id that tells this database apart from every other one.
+
+    Caches of the corpus kept outside the database (the 查重 index of each host) record it, so that a
+    cache built against another database (another DATABASE_URL) is never used against this one.
+    """
+
+    uid = models.CharField("数据库标识", max_length=32, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据库标识"
+
+    def __str__(self):
+        return self.uid
+
+
+class CorpusJournal(models.Model):
+    """One row per change of a corpus document, written in the same transaction as the change.
+
+    The database is the truth; anything derived from the corpus elsewhere (the 查重 index of every app
+    host) catches up by reading the entries after the last one it holds. A rolled-back change leaves
+    no entry. ``library`` only writes here: it knows nothing of who reads.
+    """
+
+    document_id = models.BigIntegerField("语料编号")  # not a foreign key: deletions are journalled too
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "语料变更记录"
+
+    def __str__(self):
+        return f"#{self.pk} 语料 {self.document_id}"
+
+
+def database_identity() -> str:
+    """This database's random id (made by the migration; made again if a flush removed it)."""
+    row = DatabaseIdentity.objects.order_by("pk").first()
+    if row is None:
+        row, _ = DatabaseIdentity.objects.get_or_create(pk=1, defaults={"uid": uuid.uuid4().hex})
+    return row.uid
+
+
+def journal_changes(document_ids) -> None:
+    """Record that these documents changed (added, edited, deleted); call inside the change's transaction."""
+    CorpusJournal.objects.bulk_create([CorpusJournal(document_id=pk) for pk in document_ids])
+
+
 class CorpusDocumentQuerySet(models.QuerySet):
     def indexed(self):
         """Documents in the 查重 index: reference material, and boilerplate, whose wording is
         recognised as 常见表述 even when the document itself is not reference material."""
         return self.filter(Q(is_reference=True) | Q(is_boilerplate=True))
+
+    def update(self, **kwargs):
+        # A bulk update changes documents too (e.g. taking them out of 查重): journal every one of them.
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            journal_changes(pks)
+        return count
+
+    update.alters_data = True
 
 
 class CorpusDocument(models.Model):
@@ -77,6 +140,14 @@ class CorpusDocument(models.Model):
         from django.urls import reverse
 
         return reverse("library:document", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        # The journal entry commits or rolls back with the document itself.
+        with transaction.atomic(using=kwargs.get("using") or "default"):
+            super().save(*args, **kwargs)
+            journal_changes([self.pk])
+
+    save.alters_data = True
 
     @property
     def in_index(self) -> bool:
@@ -223,3 +294,9 @@ class Block(models.Model):
         if self.source_document_id is None or self.source_start is None:
             return ""
         return self.source_document.text[self.source_start : self.source_end]
+
+
+@receiver(post_delete, sender=CorpusDocument, dispatch_uid="library-journal-corpus-delete")
+def _journal_deleted_document(sender, instance, using, **kwargs):
+    # Sent inside the deletion's transaction (Django's collector wraps it), single or bulk.
+    CorpusJournal.objects.using(using).create(document_id=instance.pk)

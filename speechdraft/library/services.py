@@ -141,17 +141,15 @@ def corpus_import_file(
 
 
 def corpus_import_files(*, files: list[tuple[str, bytes, str]], user=None) -> list[ImportOutcome]:
-    """Import (filename, data, display path) triples, then index the new documents for 查重 in one go."""
-    from speechdraft.checks.index import index_documents_added
+    """Import (filename, data, display path) triples.
 
-    outcomes = [
+    Each stored document is journalled with it (``CorpusDocument.save``); the 查重 index catches up from
+    that journal before its next check, on every host, so nothing here needs to know about it.
+    """
+    return [
         corpus_import_file(filename=name, data=data, user=user, display_path=shown)
         for name, data, shown in files
     ]
-    imported = [o.id for o in outcomes if o.status == "imported"]
-    reference = CorpusDocument.objects.indexed().filter(pk__in=imported).values_list("pk", "text")
-    index_documents_added(list(reference))
-    return outcomes
 
 
 def iter_corpus_paths(paths: list[str]) -> list[Path]:

@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .genre import is_date_line, is_salutation, is_title_line
+
 # Hanzi (BMP blocks and the supplementary planes) and CJK punctuation, for space removal.
 HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·•"
@@ -33,14 +35,80 @@ _AD_PHRASES = re.compile(
     r"扫码(?:关注|加|进群|入群|领取|购买|获取|下载)|更多资料.{0,4}(?:关注|扫|加|群|下载)",
     re.IGNORECASE,
 )
+# Lines that only a template or reseller site writes, recognised by their shape rather than by a site
+# name: an address, a signature ("本文由…整理发布"), an invitation to the site ("更多精彩范文请访问"), a
+# group or account to join, a download prompt. A short line with one is removed wherever it stands;
+# in a long line, only the sentences carrying one at its start or end (a signature glued to the last
+# paragraph). Speeches talk about 网站, 公众号, 微信 and 下载 too ("加强门户网站和微信公众号建设",
+# "关注区人大公众号"): those words alone never count.
+_SITE_SHAPE = re.compile(
+    r"(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)\S+|"
+    r"(?<![A-Za-z0-9.])[A-Za-z0-9][A-Za-z0-9-]{1,30}\.(?:com|cn|net|org|cc|top|vip|xyz|COM|CN|NET|ORG)(?![A-Za-z0-9])|"
+    r"范文网|公文网|文秘网|写作网|范文大全|范文之家|第一范文|精品范文|范文下载|"
+    r"更多精彩|更多范文|更多资料|更多(?:优秀|相关)?(?:文章|范文|内容)(?:请|敬请|欢迎|尽在)|"
+    r"(?:请|欢迎|敬请)(?:访问|登录|登陆|浏览)|本文由|本文来[自源]|文章来源|来源于网络|"
+    r"原文(?:链接|地址)|转载请(?:注明|保留)|版权归原作者|如有侵权|联系删除|整理发布|"
+    r"[QＱqｑ]{1,2}群|扣扣群|(?:微信)?公众号\s*[：:「“『]|搜索(?:微信)?公众号|"
+    r"(?:百度|道客|豆丁|原创力)文库|下载地址|免费下载|点击(?:下载|查看|阅读)|下载本文|阅读全文|全文下载|"
+    r"下载\s*[Ww][Oo][Rr][Dd]|[Ww][Oo][Rr][Dd]\s*版|(?:本文|全文)共\s*\d+\s*字"
+)
+# Literals at least one of which every _SITE_SHAPE match contains: a line holding none is skipped
+# without running the (long, slow) alternation over it.
+_SITE_KEYS = (
+    "://",
+    "www",
+    "WWW",
+    ".com",
+    ".cn",
+    ".net",
+    ".org",
+    ".cc",
+    ".top",
+    ".vip",
+    ".xyz",
+    ".COM",
+    ".CN",
+    ".NET",
+    ".ORG",
+    "范文",
+    "公文网",
+    "文秘网",
+    "写作网",
+    "更多",
+    "访问",
+    "登录",
+    "登陆",
+    "浏览",
+    "本文",
+    "文章来源",
+    "来源于网络",
+    "原文",
+    "转载请",
+    "版权归原作者",
+    "侵权",
+    "联系删除",
+    "整理发布",
+    "Q群",
+    "Ｑ群",
+    "q群",
+    "ｑ群",
+    "扣扣群",
+    "公众号",
+    "文库",
+    "下载",
+    "点击",
+    "阅读全文",
+    "ord",
+    "ORD",
+    "全文共",
+)
+_SENTENCES = re.compile(r"[^。！？!?]*(?:[。！？!?]+|$)")
+
 # Weaker signs of an advertising block; only trusted in the block above the title/salutation.
 _AD_HINTS = re.compile(r"会员|订阅|公众号|微信|[QＱ]{2}|资料|分享|平台|权益|迭代|广告|下载", re.IGNORECASE)
 _AD_LINE_MAX = 60
 # The title or salutation is expected within this many lines; beyond it there is no leading block.
 _LEADING_BLOCK_MAX = 40
-_DATE_LINE = re.compile(
-    r"^[（(]?[\d〇○零一二三四五六七八九十]{2,4}年[\d一二三四五六七八九十]{1,2}月([\d一二三四五六七八九十]{1,3}日)?[）)]?$"
-)
 
 
 @dataclass(frozen=True)
@@ -56,9 +124,34 @@ def clean_text(text: str) -> CleanedText:
     noise = _leading_noise(lines) | {
         i for i, (_, clean) in enumerate(lines) if len(clean) <= _AD_LINE_MAX and _AD_PHRASES.search(clean)
     }
-    kept = [clean for i, (_, clean) in enumerate(lines) if i not in noise]
-    removed = tuple(raw for i, (raw, _) in enumerate(lines) if i in noise)
-    return CleanedText(text="\n".join(kept), removed_lines=removed)
+    kept: list[str] = []
+    removed: list[str] = []
+    for i, (raw, clean) in enumerate(lines):
+        if i in noise:
+            removed.append(raw)
+            continue
+        rest, cut = _without_site_sentences(clean)
+        if not rest:  # the whole line is the site's
+            removed.append(raw)
+        else:
+            removed.extend(cut)
+            kept.append(rest)
+    return CleanedText(text="\n".join(kept), removed_lines=tuple(removed))
+
+
+def _without_site_sentences(line: str) -> tuple[str, list[str]]:
+    """A line without the site sentences at its start or end: (what stays, what was cut). A site
+    sentence between two sentences of the speech is left alone: that is not where sites put them."""
+    if not any(key in line for key in _SITE_KEYS) or not _SITE_SHAPE.search(line):
+        return line, []
+    sentences = [s for s in _SENTENCES.findall(line) if s]
+    first, last = 0, len(sentences)
+    while first < last and _SITE_SHAPE.search(sentences[first]):
+        first += 1
+    while last > first and _SITE_SHAPE.search(sentences[last - 1]):
+        last -= 1
+    cut = [s.strip() for s in sentences[:first] + sentences[last:]]
+    return "".join(sentences[first:last]).strip(), cut
 
 
 def normalise_line(line: str) -> str:
@@ -80,8 +173,6 @@ def _leading_noise(lines: list[tuple[str, str]]) -> set[int]:
     any sign of advertising; a block without such a sign is left alone, because it may be the
     speech's own title.
     """
-    from speechdraft.text.parser import is_salutation, is_title_line
-
     anchor = None
     for i, (_, clean) in enumerate(lines[:_LEADING_BLOCK_MAX]):
         if _AD_PHRASES.search(clean):
@@ -102,7 +193,7 @@ def _leading_noise(lines: list[tuple[str, str]]) -> set[int]:
     block = range(anchor)
     if not any(_AD_HINTS.search(lines[i][1]) or _AD_PHRASES.search(lines[i][1]) for i in block):
         return set()
-    return {i for i in block if not _DATE_LINE.match(lines[i][1])}
+    return {i for i in block if not is_date_line(lines[i][1])}
 
 
 @functools.cache

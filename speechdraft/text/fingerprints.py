@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
+from numpy.lib import format as npy_format
 
 from .normalise import normalised_codes
 
@@ -168,6 +169,16 @@ def _regional_winners(regions: np.ndarray, docs: np.ndarray, weights: np.ndarray
     return list(dict.fromkeys(doc[winners].tolist()))[:limit]
 
 
+def _by_region(hashes: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One entry per (hash, ``REGION_CHARS`` stretch of the text it occurs in), sorted by hash."""
+    regions = np.asarray(positions, dtype=np.int64) // REGION_CHARS
+    order = np.lexsort((regions, hashes))
+    hashes, regions = hashes[order], regions[order]
+    keep = np.ones(len(hashes), dtype=bool)
+    keep[1:] = (hashes[1:] != hashes[:-1]) | (regions[1:] != regions[:-1])
+    return hashes[keep], regions[keep]
+
+
 def _gather_ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Concatenation of arange(lo[i], hi[i]) for all i, vectorised."""
     lengths = hi - lo
@@ -198,7 +209,9 @@ class FingerprintIndex:
         self._delta_docs = np.empty(0, dtype=np.int64)
         self._main_dirty = True
         self._main_files: dict[str, str] = {}
+        self._mapped: list[tuple[object, int]] = []  # (open file, expected size) of mapped arrays
         self.generation = ""
+        self.extra: dict = {}  # caller's bookkeeping saved in meta.json (e.g. which database, how far)
 
     # ----- building -----
     @classmethod
@@ -253,6 +266,17 @@ class FingerprintIndex:
         codes = normalised_codes(text)[0]
         hashes, _ = _batch_fingerprints(codes, np.array([len(codes)]))
         self._delta[int(doc_id)] = (hashes, len(codes))
+        self._refresh_delta()
+
+    def apply(self, changes: dict[int, str | None]) -> None:
+        """Add, replace (text) or remove (None) many documents; the delta is re-sorted once, not per
+        document as with ``add``/``remove``."""
+        for doc_id, text in changes.items():
+            self._bury(doc_id)
+            if text is not None:
+                codes = normalised_codes(text)[0]
+                hashes, _ = _batch_fingerprints(codes, np.array([len(codes)]))
+                self._delta[int(doc_id)] = (hashes, len(codes))
         self._refresh_delta()
 
     def remove(self, doc_id: int) -> bool:
@@ -351,11 +375,14 @@ class FingerprintIndex:
     def document_frequency(self, hashes: np.ndarray) -> np.ndarray:
         """Number of documents holding each hash (tombstoned documents count until ``compact``)."""
         hashes = np.asarray(hashes, dtype=np.uint64)
-        lo = np.searchsorted(self._hashes, hashes, side="left")
-        hi = np.searchsorted(self._hashes, hashes, side="right")
-        dlo = np.searchsorted(self._delta_hashes, hashes, side="left")
-        dhi = np.searchsorted(self._delta_hashes, hashes, side="right")
-        return (hi - lo) + (dhi - dlo)
+        # Distinct and sorted queries: the binary searches then walk the (large, mapped) array in
+        # order, several times faster than in text order.
+        keys, inverse = np.unique(hashes, return_inverse=True)
+        lo = np.searchsorted(self._hashes, keys, side="left")
+        hi = np.searchsorted(self._hashes, keys, side="right")
+        dlo = np.searchsorted(self._delta_hashes, keys, side="left")
+        dhi = np.searchsorted(self._delta_hashes, keys, side="right")
+        return ((hi - lo) + (dhi - dlo))[inverse]
 
     def candidates(
         self, text: str | np.ndarray, limit: int = 30, *, max_df: int | None = None
@@ -392,46 +419,18 @@ class FingerprintIndex:
         if positions is None:
             hashes, regions = np.unique(hashes), np.zeros(0, dtype=np.int64)
         else:
-            # One entry per (hash, region).
-            regions = np.asarray(positions, dtype=np.int64) // REGION_CHARS
-            order = np.lexsort((regions, hashes))
-            hashes, regions = hashes[order], regions[order]
-            keep = np.ones(len(hashes), dtype=bool)
-            keep[1:] = (hashes[1:] != hashes[:-1]) | (regions[1:] != regions[:-1])
-            hashes, regions = hashes[keep], regions[keep]
+            hashes, regions = _by_region(hashes, positions)
         max_df = self.default_max_df() if max_df is None else max_df
-        lo = np.searchsorted(self._hashes, hashes, side="left")
-        hi = np.searchsorted(self._hashes, hashes, side="right")
-        dlo = np.searchsorted(self._delta_hashes, hashes, side="left")
-        dhi = np.searchsorted(self._delta_hashes, hashes, side="right")
-        df = (hi - lo) + (dhi - dlo)
-        useful = (df > 0) & (df <= max_df)
-        weight = rarity(df, len(self))
-        lo, hi, dlo, dhi, weight = lo[useful], hi[useful], dlo[useful], dhi[useful], weight[useful]
-        entry = np.flatnonzero(useful)
-
-        main_pos = _gather_ranges(lo, hi)
-        main_rows = np.asarray(self._rows[main_pos])
-        alive = ~self._dead[main_rows]
-        doc_ids = [self._doc_ids[main_rows[alive]]]
-        weights = [np.repeat(weight, hi - lo)[alive]]
-        entries = [np.repeat(entry, hi - lo)[alive]]
-        if len(self._delta_hashes):
-            delta_pos = _gather_ranges(dlo, dhi)
-            doc_ids.append(self._delta_docs[delta_pos])
-            weights.append(np.repeat(weight, dhi - dlo))
-            entries.append(np.repeat(entry, dhi - dlo))
-        all_docs = np.concatenate(doc_ids)
+        all_docs, all_weights, all_entries = self._postings(hashes, max_df)
         if len(all_docs) == 0:
             return []
-        all_weights = np.concatenate(weights)
         unique_docs, inverse, counts = np.unique(all_docs, return_inverse=True, return_counts=True)
         scores = np.bincount(inverse, weights=all_weights, minlength=len(unique_docs))
         # Best score first; ties broken by the smaller id so results are reproducible.
         ranking = np.lexsort((unique_docs, -scores))
         chosen: list[int] = []
         if len(regions):
-            chosen = _regional_winners(regions[np.concatenate(entries)], inverse, all_weights, limit // 2)
+            chosen = _regional_winners(regions[all_entries], inverse, all_weights, limit // 2)
         taken = set(chosen)
         chosen += [int(i) for i in ranking[: limit + len(chosen)] if int(i) not in taken][
             : limit - len(chosen)
@@ -442,18 +441,95 @@ class FingerprintIndex:
             for i in chosen
         ]
 
+    def stretch_candidates(
+        self,
+        hashes: np.ndarray,
+        positions: np.ndarray,
+        *,
+        per_stretch: int = 3,
+        min_score: float = 3.0,
+        max_df: int | None = None,
+    ) -> dict[int, list[int]]:
+        """For each ``REGION_CHARS`` stretch of the text, its ``per_stretch`` best documents scoring at
+        least ``min_score`` there: {document id: [stretch numbers]}, best-scoring documents first.
+
+        Unlike a global top-N, nothing is capped by the length of the text: a long draft copying from
+        159 documents gets all 159 as candidates, each with the stretches where it matters.
+        """
+        if len(hashes) == 0 or len(self) == 0 or per_stretch <= 0:
+            return {}
+        hashes, regions = _by_region(np.asarray(hashes, dtype=np.uint64), positions)
+        docs, weights, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
+        if len(docs) == 0:
+            return {}
+        entry_regions = regions[entries]
+        # Score of each (stretch, document) pair, then the best few per stretch.
+        # One integer key per pair (np.unique over rows is an order of magnitude slower).
+        doc_values, doc_index = np.unique(docs, return_inverse=True)
+        keys, inverse = np.unique(entry_regions * len(doc_values) + doc_index, return_inverse=True)
+        score = np.bincount(inverse, weights=weights, minlength=len(keys))
+        region, doc = keys // len(doc_values), doc_values[keys % len(doc_values)]
+        good = score >= min_score
+        region, doc, score = region[good], doc[good], score[good]
+        order = np.lexsort((doc, -score, region))
+        region, doc, score = region[order], doc[order], score[order]
+        first = np.ones(len(region), dtype=bool)
+        first[1:] = region[1:] != region[:-1]
+        group_start = np.maximum.accumulate(np.where(first, np.arange(len(region)), 0))
+        rank = np.arange(len(region)) - group_start
+        chosen = rank < per_stretch
+        best: dict[int, float] = {}
+        found: dict[int, list[int]] = {}
+        for r, d, sc in zip(
+            region[chosen].tolist(), doc[chosen].tolist(), score[chosen].tolist(), strict=True
+        ):
+            found.setdefault(d, []).append(r)
+            best[d] = max(best.get(d, 0.0), sc)
+        return {d: sorted(found[d]) for d in sorted(found, key=lambda d: (-best[d], d))}
+
+    def _postings(self, hashes: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (document, weight, index into ``hashes``) for the useful hashes (df ≤ max_df)."""
+        lo = np.searchsorted(self._hashes, hashes, side="left")
+        hi = np.searchsorted(self._hashes, hashes, side="right")
+        dlo = np.searchsorted(self._delta_hashes, hashes, side="left")
+        dhi = np.searchsorted(self._delta_hashes, hashes, side="right")
+        df = (hi - lo) + (dhi - dlo)
+        useful = (df > 0) & (df <= max_df)
+        weight = rarity(df, len(self))
+        lo, hi, dlo, dhi, weight = lo[useful], hi[useful], dlo[useful], dhi[useful], weight[useful]
+        entry = np.flatnonzero(useful)
+        main_rows = np.asarray(self._rows[_gather_ranges(lo, hi)])
+        alive = ~self._dead[main_rows]
+        docs = [self._doc_ids[main_rows[alive]]]
+        weights = [np.repeat(weight, hi - lo)[alive]]
+        entries = [np.repeat(entry, hi - lo)[alive]]
+        if len(self._delta_hashes):
+            delta_pos = _gather_ranges(dlo, dhi)
+            docs.append(self._delta_docs[delta_pos])
+            weights.append(np.repeat(weight, dhi - dlo))
+            entries.append(np.repeat(entry, dhi - dlo))
+        return np.concatenate(docs), np.concatenate(weights), np.concatenate(entries)
+
     # ----- persistence -----
-    def save(self, directory: Path | str) -> None:
+    def save(self, directory: Path | str, *, extra: dict | None = None) -> None:
         """Write the index to ``directory``; the main arrays only when they changed since last saved there.
 
         Files carry the generation in their names and ``meta.json`` (replaced atomically, last) names
-        the current ones, so a process loading concurrently sees either the old or the new index.
+        the current ones, so a process loading concurrently sees either the old or the new index. Every
+        file is written to a temporary name, fsynced, renamed, and the directory fsynced: after a crash
+        the index is the old one or the new one, never a torn mix. ``extra`` (JSON) is kept in
+        meta.json and comes back as ``index.extra``.
         """
+        if extra is not None:
+            self.extra = dict(extra)
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         generation = self.generation or uuid.uuid4().hex
         meta_path = directory / "meta.json"
-        previous = _read_meta(directory)
+        try:
+            previous = _read_meta(directory)
+        except CorruptIndex:
+            previous = None  # overwritten below; the main arrays are written afresh
         main_files = self._main_files if previous and previous.get("main") == self._main_files else {}
         if (
             self._main_dirty
@@ -472,17 +548,17 @@ class FingerprintIndex:
         delta_file = f"delta-{generation}.npz"
         delta_ids = np.array(list(self._delta), dtype=np.int64)
         delta_lengths = np.array([length for _, length in self._delta.values()], dtype=np.int64)
-        tmp = directory / (delta_file + ".tmp")
-        with open(tmp, "wb") as fh:
-            np.savez(
+        _write_atomic(
+            directory / delta_file,
+            lambda fh: np.savez(
                 fh,
                 hashes=self._delta_hashes,
                 docs=self._delta_docs,
                 ids=delta_ids,
                 lengths=delta_lengths,
                 dead=np.flatnonzero(self._dead).astype(np.int64),
-            )
-        os.replace(tmp, directory / delta_file)
+            ),
+        )
         meta = {
             "format": _FORMAT,
             "k": K,
@@ -491,10 +567,10 @@ class FingerprintIndex:
             "documents": len(self),
             "main": main_files,
             "delta": delta_file,
+            "extra": self.extra,
         }
-        tmp_meta = directory / "meta.json.tmp"
-        tmp_meta.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        os.replace(tmp_meta, meta_path)
+        payload = json.dumps(meta, indent=1).encode("utf-8")
+        _write_atomic(meta_path, lambda fh: fh.write(payload))
         self.generation = generation
         self._main_files = main_files
         self._main_dirty = False
@@ -508,7 +584,9 @@ class FingerprintIndex:
     def load(cls, directory: Path | str, *, mmap: bool = True) -> FingerprintIndex:
         """Read an index written by ``save``; ``mmap=True`` maps the main arrays read-only (shared pages).
 
-        Raises FileNotFoundError when ``directory`` holds no index.
+        Raises FileNotFoundError when ``directory`` holds no index, ``CorruptIndex`` when a file is
+        unreadable, truncated or inconsistent: sizes are checked before anything is mapped, so a short
+        file is an exception here, never a SIGBUS later.
         """
         directory = Path(directory)
         for attempt in range(3):
@@ -528,46 +606,122 @@ class FingerprintIndex:
         if meta.get("format") != _FORMAT or meta.get("k") != K or meta.get("window") != WINDOW:
             raise ValueError(f"{directory}: index written with other parameters; rebuild it")
         index = cls()
-        mode: Literal["r"] | None = "r" if mmap else None
-        files = meta["main"]
-        index._hashes = np.load(directory / files["hashes"], mmap_mode=mode)
-        index._rows = np.load(directory / files["rows"], mmap_mode=mode)
-        index._doc_ids = np.load(directory / files["doc_ids"])
-        index._doc_lengths = np.load(directory / files["doc_lengths"])
-        with np.load(directory / meta["delta"]) as delta:
-            index._delta_hashes = delta["hashes"]
-            index._delta_docs = delta["docs"]
-            ids, lengths = delta["ids"], delta["lengths"]
-            dead = delta["dead"]
-        index._dead = np.zeros(len(index._doc_ids), dtype=bool)
+        try:
+            files = meta["main"]
+            index._hashes = index._array(directory / files["hashes"], mmap=mmap)
+            index._rows = index._array(directory / files["rows"], mmap=mmap)
+            index._doc_ids = index._array(directory / files["doc_ids"], mmap=False)
+            index._doc_lengths = index._array(directory / files["doc_lengths"], mmap=False)
+            with np.load(directory / meta["delta"]) as delta:
+                index._delta_hashes = delta["hashes"]
+                index._delta_docs = delta["docs"]
+                ids, lengths = delta["ids"], delta["lengths"]
+                dead = delta["dead"]
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+            raise CorruptIndex(f"{directory}: {exc}") from exc
+        n_docs = len(index._doc_ids)
+        if (
+            len(index._rows) != len(index._hashes)
+            or len(index._doc_lengths) != n_docs
+            or len(index._delta_docs) != len(index._delta_hashes)
+            or (len(index._rows) and int(np.asarray(index._rows).max(initial=0)) >= n_docs)
+            or (len(dead) and (int(dead.min()) < 0 or int(dead.max()) >= n_docs))
+        ):
+            raise CorruptIndex(f"{directory}: index files do not fit together")
+        index._dead = np.zeros(n_docs, dtype=bool)
         index._dead[dead] = True
         for doc_id, length in zip(ids.tolist(), lengths.tolist(), strict=True):
             index._delta[doc_id] = (index._delta_hashes[index._delta_docs == doc_id], length)
+        index.extra = dict(meta.get("extra") or {})
         index.generation = meta["generation"]
         index._main_files = dict(files)
         index._main_dirty = False
         return index
 
+    def _array(self, path: Path, *, mmap: bool) -> np.ndarray:
+        """One .npy file, its size checked against its header first (a short file must not be mapped)."""
+        fh = open(path, "rb")  # noqa: SIM115 - kept open while mapped, to re-check its size (intact())
+        try:
+            version = npy_format.read_magic(fh)
+            read_header = (
+                npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+            )
+            shape, fortran, dtype = read_header(fh)
+            expected = fh.tell() + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+            if os.fstat(fh.fileno()).st_size != expected or fortran or len(shape) != 1:
+                raise CorruptIndex(f"{path}: {os.fstat(fh.fileno()).st_size} bytes, header says {expected}")
+            if mmap:
+                array = np.load(path, mmap_mode="r")
+                self._mapped.append((fh, expected))
+                return array
+            fh.seek(0)
+            return np.load(fh)
+        finally:
+            if not mmap:
+                fh.close()
+
+    def intact(self) -> bool:
+        """Whether the mapped files still have the size they had when loaded.
+
+        A file truncated in place under a mapping would kill the process with SIGBUS on the next read;
+        callers check this (one fstat per file) before using a loaded index and reload otherwise.
+        Replacing files by rename, as ``save`` does, never affects a mapping.
+        """
+        try:
+            return all(os.fstat(fh.fileno()).st_size == size for fh, size in self._mapped)  # type: ignore[attr-defined]
+        except (OSError, ValueError):
+            return False
+
+
+class CorruptIndex(ValueError):
+    """An index file is unreadable, truncated or inconsistent with the others: rebuild the index."""
+
 
 def stored_generation(directory: Path | str) -> str | None:
-    """Generation of the index saved in ``directory`` (None if none): compare with ``index.generation``
-    to know whether another process saved a newer index that should be loaded."""
-    meta = _read_meta(Path(directory))
+    """Generation of the index saved in ``directory`` (None if none, or if meta.json is unreadable):
+    compare with ``index.generation`` to know whether another process saved a newer index."""
+    try:
+        meta = _read_meta(Path(directory))
+    except CorruptIndex:
+        return None
     return None if meta is None else meta.get("generation")
 
 
 def _read_meta(directory: Path) -> dict | None:
     try:
-        return json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except (OSError, ValueError) as exc:
+        raise CorruptIndex(f"{directory / 'meta.json'}: {exc}") from exc
+    if not isinstance(meta, dict) or not isinstance(meta.get("main"), dict):
+        raise CorruptIndex(f"{directory / 'meta.json'}: not an index description")
+    return meta
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Write a file through a temporary name: write, fsync, rename over ``path``, fsync the directory."""
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def _save_array(path: Path, array: np.ndarray) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        np.save(fh, array)
-    os.replace(tmp, path)
+    _write_atomic(path, lambda fh: np.save(fh, array))
 
 
 def _batches(docs: Iterable[tuple[int, str]], batch_chars: int) -> Iterator[tuple[list[int], list[str]]]:
@@ -600,6 +754,7 @@ __all__ = [
     "K",
     "WINDOW",
     "Candidate",
+    "CorruptIndex",
     "FingerprintIndex",
     "fingerprints",
     "kgram_hashes",

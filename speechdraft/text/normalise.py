@@ -167,3 +167,36 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
             return spans
         spans.append(found.span())
         pos = found.end()
+
+
+# 引用 (DESIGN §5.3): a quotation used as one. Introduced by a speech or citing verb and a colon…
+_CITING_VERB = re.compile(
+    r"(?:说|讲|道|指出|强调|重申|要求|提出|规定|写道|写到|写着|明确|表示|认为|告诫|指示|批示|号召|论述|阐述|"
+    r"宣布|宣告|载明|提到|谈到|讲到|说过|讲过|说的|讲的|所说|所讲|所言|所指出的|曾经说|曾说|有言)"
+    r"\s*[：:]\s*$"
+)
+_CITING_CONTEXT = 12  # characters before the opening mark searched for the verb and colon
+# …or a quoted sentence or clause of some length, or a whole sentence: a shorter quotation without a
+# sentence end is a scare quote or a name (“传声筒”, “四个全面”, “乡村振兴，代表在行动”) and belongs to
+# the text around it.
+QUOTATION_MIN_CHARS = 15
+_SENTENCE_INSIDE = re.compile(r"[。！？!?]")
+
+
+def citation_spans(text: str) -> list[tuple[int, int]]:
+    """Spans [start, end) of the quotations that are 引用, marks included (see ``quotation_spans``):
+    introduced by a citing verb and a colon (``指出：“…”``), long enough to be a quoted sentence or
+    clause (``QUOTATION_MIN_CHARS`` countable characters, or a sentence end inside), or a 《…》 citation.
+    """
+    found = []
+    for start, end in quotation_spans(text):
+        inner = text[start + 1 : end - 1]
+        if (
+            text[start] in "《〈"
+            or _CITING_VERB.search(text, max(0, start - _CITING_CONTEXT), start)
+            or countable_chars(inner) >= QUOTATION_MIN_CHARS
+            or _SENTENCE_INSIDE.search(inner.rstrip("。！？!?")) is not None
+            or (inner.endswith(("。", "！", "？")) and countable_chars(inner) >= 8)
+        ):
+            found.append((start, end))
+    return found

@@ -18,8 +18,10 @@ Pipeline (DESIGN §5.3):
    exactly matched characters, then the most compact alignment); other sources covering a match are
    listed in ``also_in``. A passage of
    at most ``common_max_chars`` found in ≥ ``common_doc_threshold`` documents, or found in a
-   boilerplate document, is 常见表述 (``common``) and by default not counted. Matches are split at
-   quotation boundaries so that ``quoted`` is exact.
+   boilerplate document, is 常见表述 (``common``) and by default not counted. A match is one aligned
+   passage, never cut at quotation marks: the 引用 inside it (quotations used as such, see
+   ``normalise.citation_spans``; scare quotes and quoted names are ordinary text) are listed in its
+   ``quotes``, and ``quoted`` is true only when the whole match is one.
 
 Counting (CNKI style): every figure counts *countable* characters — letters and digits, i.e. no
 punctuation and no whitespace (see ``normalise``). All ratios are fractions in 0..1, not percentages.
@@ -27,17 +29,18 @@ punctuation and no whitespace (see ``normalise``). All ratios are fractions in 0
 
 from __future__ import annotations
 
+import bisect
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import tokenizer
-from .fingerprints import FingerprintIndex, fingerprints, kgram_hashes
+from .fingerprints import REGION_CHARS, FingerprintIndex, fingerprints, kgram_hashes
 from .fingerprints import K as FP_K
-from .normalise import NormalisedText, code_points, normalise, quotation_spans
+from .normalise import NormalisedText, citation_spans, code_points, normalise
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,10 @@ class CheckSettings:
     common_doc_threshold: int = 5  # a short passage found in at least this many documents is 常见表述
     common_max_chars: int = 40  # longer passages are never 常见表述: copying them is copying
     boilerplate_ids: frozenset[int] = frozenset()  # sources whose wording is common by definition
-    candidate_limit: int = 30  # documents aligned per check
+    candidate_limit: int = 30  # documents with the most shared fingerprints overall aligned per check
+    whole_draft_chars: int = 20_000  # up to this length those are aligned against the whole draft
+    per_stretch: int = 3  # and every stretch of the draft brings its best few documents …
+    stretch_min_score: float = 3.0  # … scoring at least this there (rarity-weighted fingerprints)
     anchor_chars: int = 12  # every reported passage contains an exact run this long
     seed_chars: int = 5  # shortest exact seed
     gap_chars: int = 14  # largest gap between seeds joined into one passage (draft and source side)
@@ -69,23 +75,27 @@ class Match:
     source_title: str
     source_start: int
     source_end: int
-    quoted: bool  # inside “…”, 「…」, 《…》 …
+    quoted: bool  # the whole span is 引用 (a quotation used as one, see normalise.citation_spans)
     common: bool  # 常见表述 (or from a boilerplate source)
     also_in: tuple[int, ...]  # other sources holding most of this span, strongest first
     chars: int  # countable characters of the span
+    quotes: tuple[tuple[int, int], ...] = ()  # draft [start, end) ranges inside the span that are 引用
 
     def to_dict(self) -> dict:
+        # Plain Python types by construction: numpy scalars leak out of the engine otherwise, and
+        # json.dumps (the command, the report's JSONField) refuses them.
         return {
-            "start": self.start,
-            "end": self.end,
-            "source_id": self.source_id,
-            "source_title": self.source_title,
-            "source_start": self.source_start,
-            "source_end": self.source_end,
-            "quoted": self.quoted,
-            "common": self.common,
-            "also_in": list(self.also_in),
-            "chars": self.chars,
+            "start": int(self.start),
+            "end": int(self.end),
+            "source_id": int(self.source_id),
+            "source_title": str(self.source_title),
+            "source_start": int(self.source_start),
+            "source_end": int(self.source_end),
+            "quoted": bool(self.quoted),
+            "common": bool(self.common),
+            "also_in": [int(i) for i in self.also_in],
+            "chars": int(self.chars),
+            "quotes": [[int(a), int(b)] for a, b in self.quotes],
         }
 
 
@@ -100,12 +110,12 @@ class ParagraphFigure:
 
     def to_dict(self) -> dict:
         return {
-            "index": self.index,
-            "start": self.start,
-            "end": self.end,
-            "copy_ratio": self.copy_ratio,
-            "chars": self.chars,
-            "copied_chars": self.copied_chars,
+            "index": int(self.index),
+            "start": int(self.start),
+            "end": int(self.end),
+            "copy_ratio": float(self.copy_ratio),
+            "chars": int(self.chars),
+            "copied_chars": int(self.copied_chars),
         }
 
 
@@ -118,10 +128,10 @@ class SourceFigure:
 
     def to_dict(self) -> dict:
         return {
-            "source_id": self.source_id,
-            "title": self.title,
-            "copied_chars": self.copied_chars,
-            "ratio": self.ratio,
+            "source_id": int(self.source_id),
+            "title": str(self.title),
+            "copied_chars": int(self.copied_chars),
+            "ratio": float(self.ratio),
         }
 
 
@@ -149,17 +159,21 @@ class SimilarityReport:
     def to_dict(self) -> dict:
         single = self.max_single_source
         return {
-            "total_chars": self.total_chars,
-            "copied_chars": self.copied_chars,
-            "copy_ratio": self.copy_ratio,
-            "copy_ratio_excluding_quotes": self.copy_ratio_excluding_quotes,
+            "total_chars": int(self.total_chars),
+            "copied_chars": int(self.copied_chars),
+            "copy_ratio": float(self.copy_ratio),
+            "copy_ratio_excluding_quotes": float(self.copy_ratio_excluding_quotes),
             "max_single_source": None
             if single is None
-            else {"source_id": single.source_id, "title": single.title, "ratio": single.ratio},
+            else {
+                "source_id": int(single.source_id),
+                "title": str(single.title),
+                "ratio": float(single.ratio),
+            },
             "matches": [m.to_dict() for m in self.matches],
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "sources": [s.to_dict() for s in self.sources],
-            "elapsed_ms": self.elapsed_ms,
+            "elapsed_ms": float(self.elapsed_ms),
         }
 
 
@@ -345,8 +359,11 @@ def _clause_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     return 2 * sum(a[w] for w in shared) / total if total > 0 else 0.0
 
 
-def _exact_seeds(draft: _Draft, source_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal common runs of at least ``seed_chars`` characters: (draft starts, source starts, lengths)."""
+def _exact_seeds(
+    draft: _Draft, source_codes: np.ndarray, window: list[tuple[int, int]] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal common runs of at least ``seed_chars`` characters: (draft starts, source starts, lengths),
+    only inside the draft ``window`` spans when given (a run crossing a span's edge is cut there)."""
     n = draft.seed_chars
     source_grams = kgram_hashes(source_codes, n, mix=False)
     if len(source_grams) == 0 or len(draft.gram_keys) == 0:
@@ -366,6 +383,15 @@ def _exact_seeds(draft: _Draft, source_codes: np.ndarray) -> tuple[np.ndarray, n
     gather = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
     d = draft.gram_order[gather].astype(np.int64)
     s = np.repeat(src_pos, lengths).astype(np.int64)
+    if window is not None:
+        # Before sorting: in a long draft most occurrences of a source's grams lie elsewhere.
+        starts = np.array([a for a, _ in window], dtype=np.int64)
+        ends = np.array([b for _, b in window], dtype=np.int64)
+        slot = np.searchsorted(starts, d, side="right") - 1
+        inside = (slot >= 0) & (d + n <= ends[np.maximum(slot, 0)])
+        d, s = d[inside], s[inside]
+        if len(d) == 0:
+            return _NO_RUNS
     diag = s - d
     order = np.lexsort((d, diag))
     d, diag = d[order], diag[order]
@@ -463,14 +489,14 @@ def _merge_passages(passages: list[_Passage], gap: int) -> list[_Passage]:
 def _passages_near(a: _Passage, b: _Passage) -> bool:
     if max(0, b.s0 - a.s1, a.s0 - b.s1) > _NEIGHBOURHOOD:
         return False
-    # Two draft spans aligned to the same source characters are a repetition, not one passage.
-    return not any(
-        _overlap(x.s0, x.s1, y.s0, y.s1) > _GAP_SKEW
-        for x in a.seeds
-        if x.kind == _EXACT
-        for y in b.seeds
-        if y.kind == _EXACT
-    )
+    # Two draft spans aligned to the same source characters are a repetition, not one passage. Only
+    # seeds overlapping the other passage's whole source span can overlap one of its seeds: filter
+    # first, or merging into a long passage (a whole copied document) compares every pair of seeds.
+    xs = [x for x in a.seeds if x.kind == _EXACT and _overlap(x.s0, x.s1, b.s0, b.s1) > _GAP_SKEW]
+    if not xs:
+        return True
+    ys = [y for y in b.seeds if y.kind == _EXACT and _overlap(y.s0, y.s1, a.s0, a.s1) > _GAP_SKEW]
+    return not any(_overlap(x.s0, x.s1, y.s0, y.s1) > _GAP_SKEW for x in xs for y in ys)
 
 
 def _clause_seeds(
@@ -488,10 +514,14 @@ def _clause_seeds(
     gap = settings.gap_chars
     clauses = draft.clauses
     for p in passages:
-        near_source = source.between(p.s0 - _NEIGHBOURHOOD, p.s1 + _NEIGHBOURHOOD)
-        if not near_source:
+        if not source.between(p.s0 - _NEIGHBOURHOOD, p.s1 + _NEIGHBOURHOOD):
             continue
         exact = p.exact_mask()
+        # Exact seeds by draft position, to look for a clause's counterpart only near where its
+        # neighbours sit in the source (a clause seed must join them within _NEIGHBOURHOOD anyway):
+        # comparing it with every clause of a long passage's source span is quadratic.
+        anchors = sorted((s for s in p.seeds if s.kind == _EXACT), key=lambda s: s.d0)
+        anchor_d0 = [s.d0 for s in anchors]
         lo, hi = p.d0, p.d1
         examined: set[int] = set()
         growing = True
@@ -507,6 +537,7 @@ def _clause_seeds(
                 covered = int(exact[max(c0, p.d0) - p.d0 : max(0, min(c1, p.d1) - p.d0)].sum())
                 if covered >= _CLAUSE_COVERED * (c1 - c0):
                     continue
+                near_source = _source_neighbourhood(source, anchors, anchor_d0, c0, c1)
                 best = _best_clause(clauses, ci, source, near_source, settings.clause_similarity)
                 if best is None:
                     continue
@@ -517,6 +548,20 @@ def _clause_seeds(
                     lo, hi = min(lo, c0), max(hi, c1)
                     growing = True
     return seeds
+
+
+def _source_neighbourhood(
+    source: _Clauses, anchors: list[_Seed], anchor_d0: list[int], c0: int, c1: int
+) -> range:
+    """Source clauses within _NEIGHBOURHOOD of the source positions of the exact seeds next to the
+    draft clause [c0, c1) (the last one starting before it and the first one starting after it)."""
+    k = bisect.bisect_left(anchor_d0, c0)
+    around = anchors[max(0, k - 1) : k + 1]
+    if not around:
+        return range(0)
+    lo = min(s.s0 for s in around) - _NEIGHBOURHOOD - (c1 - c0)
+    hi = max(s.s1 for s in around) + _NEIGHBOURHOOD + (c1 - c0)
+    return source.between(lo, hi)
 
 
 def _best_clause(clauses: _Clauses, ci: int, source: _Clauses, near: range, threshold: float) -> int | None:
@@ -667,13 +712,20 @@ def check(
     source_text: Callable[[int], str | None],
     source_title: Callable[[int], str],
     settings: CheckSettings = CheckSettings(),
+    source_texts: Callable[[list[int]], Mapping[int, str]] | None = None,
 ) -> SimilarityReport:
     """Check ``draft`` against the documents of ``index``; see the module docstring for the method.
 
     ``source_text(doc_id)`` must return the text that was indexed under that id (the stored corpus
     text; ``source_start``/``source_end`` are offsets into it). It is called only for the candidate
-    documents (at most ``settings.candidate_limit``); a document it cannot give (``None``, ``""`` or
-    a ``LookupError``) is skipped. ``source_title(doc_id)`` is called once per reported source.
+    documents; a document it cannot give (``None``, ``""`` or a ``LookupError``) is skipped.
+    ``source_texts(ids)``, when given, fetches all candidates at once instead (one database query);
+    missing ids are skipped. ``source_title(doc_id)`` is called once per reported source.
+
+    Candidates: the ``candidate_limit`` documents sharing the most fingerprints with a short draft,
+    aligned against all of it; and for every ``REGION_CHARS`` stretch of the draft its best few
+    documents, aligned against that stretch and its neighbours only. A long draft copying from
+    hundreds of documents therefore finds every one, at the cost of its own length, not of theirs.
 
     Never raises for odd input: an empty or punctuation-only draft, or an empty index, gives a report
     with zero figures. Offsets in the report are Python str offsets into ``draft`` as given; ratios
@@ -687,34 +739,85 @@ def check(
     if len(norm) >= settings.anchor_chars and len(index) and len(fp_hashes):
         state.fp_positions = fp_positions
         state.fp_df = index.document_frequency(fp_hashes)
-        candidates = index.candidates_for_hashes(
-            fp_hashes, limit=settings.candidate_limit, max_df=settings.max_df, positions=fp_positions
-        )
+        windows = _candidate_windows(index, fp_hashes, fp_positions, len(norm), settings)
+        texts = _source_texts(list(windows), source_text, source_texts)
         # First every candidate's exact seeds, so that we know how many candidates share each
         # anchored draft character before deciding what is stock wording.
         aligned = []
-        for candidate in candidates:
-            try:
-                text = source_text(candidate.doc_id)
-            except LookupError:
-                continue
+        for doc_id, window in windows.items():
+            text = texts.get(doc_id)
             if not text:
                 continue
             source = normalise(text)
-            runs = _exact_seeds(state, source.codes)
+            runs = _exact_seeds(state, source.codes, window)
             anchored = runs[2] >= settings.anchor_chars
             if anchored.any():
                 held = np.zeros(len(norm) + 1, dtype=np.int32)
                 np.add.at(held, runs[0][anchored], 1)
                 np.add.at(held, runs[0][anchored] + runs[2][anchored], -1)
                 state.holders += np.cumsum(held[:-1]) > 0
-                aligned.append((candidate.doc_id, source, runs))
+                aligned.append((doc_id, source, runs))
         state.many_prefix = np.concatenate([[0], np.cumsum(state.holders >= settings.common_doc_threshold)])
         for source_id, source, runs in aligned:
             passages.extend(_align(state, source_id, source, runs, settings))
         _flag_common(passages, state, settings)
     pieces = _attribute(passages, len(norm), settings)
     return _report(state, pieces, _Holders(passages), source_title, settings, started)
+
+
+def _candidate_windows(
+    index: FingerprintIndex,
+    hashes: np.ndarray,
+    positions: np.ndarray,
+    length: int,
+    settings: CheckSettings,
+) -> dict[int, list[tuple[int, int]] | None]:
+    """Candidate documents with the draft windows (normalised [start, end)) to align them in; None
+    means the whole draft."""
+    windows: dict[int, list[tuple[int, int]] | None] = {}
+    if length <= settings.whole_draft_chars:
+        for candidate in index.candidates_for_hashes(
+            hashes, limit=settings.candidate_limit, max_df=settings.max_df, positions=positions
+        ):
+            windows[candidate.doc_id] = None
+    stretches = index.stretch_candidates(
+        hashes,
+        positions,
+        per_stretch=settings.per_stretch,
+        min_score=settings.stretch_min_score,
+        max_df=settings.max_df,
+    )
+    for doc_id, regions in stretches.items():
+        if doc_id in windows:
+            continue
+        # A stretch and one on either side: a passage crossing a stretch boundary is aligned whole.
+        spans: list[tuple[int, int]] = []
+        for r in regions:
+            a, b = max(0, (r - 1) * REGION_CHARS), min(length, (r + 2) * REGION_CHARS)
+            if spans and a <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], b))
+            else:
+                spans.append((a, b))
+        windows[doc_id] = spans
+    return windows
+
+
+def _source_texts(
+    ids: list[int],
+    source_text: Callable[[int], str | None],
+    source_texts: Callable[[list[int]], Mapping[int, str]] | None,
+) -> Mapping[int, str]:
+    if source_texts is not None:
+        return source_texts(ids)
+    found: dict[int, str] = {}
+    for doc_id in ids:
+        try:
+            text = source_text(doc_id)
+        except LookupError:
+            continue
+        if text:
+            found[doc_id] = text
+    return found
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -729,7 +832,7 @@ def _held_by_many(draft: _Draft, p: _Passage, threshold: int) -> bool:
     if len(core) and 2 * int((core >= threshold).sum()) >= len(core):
         return True
     lo, hi = np.searchsorted(draft.fp_positions, [p.d0, p.d1 - FP_K + 1])
-    return hi > lo and int(draft.fp_df[lo:hi].min()) >= threshold
+    return bool(hi > lo and int(draft.fp_df[lo:hi].min()) >= threshold)
 
 
 def _looks_common(draft: _Draft, p: _Passage, settings: CheckSettings) -> bool:
@@ -755,7 +858,7 @@ def _flag_common(passages: list[_Passage], draft: _Draft, settings: CheckSetting
             p.common = True
         elif length <= settings.common_max_chars:
             threshold = settings.common_doc_threshold
-            p.common = p.stock or len(holders) >= threshold or _held_by_many(draft, p, threshold)
+            p.common = bool(p.stock or len(holders) >= threshold or _held_by_many(draft, p, threshold))
 
 
 @dataclass(frozen=True)
@@ -820,8 +923,9 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _quoted_mask(norm: NormalisedText) -> np.ndarray:
+    """Per normalised draft character: inside a quotation that is 引用."""
     quoted = np.zeros(len(norm), dtype=bool)
-    for start, end in quotation_spans(norm.original):
+    for start, end in citation_spans(norm.original):
         a, b = norm.normalised_span(start, end)
         quoted[a:b] = True
     return quoted
@@ -852,32 +956,32 @@ def _report(
         if p.source_id not in titles:
             titles[p.source_id] = source_title(p.source_id)
         counts = settings.count_common or not p.common
-        for a, b in _split(quoted, piece.start, piece.end):
-            is_quoted = bool(quoted[a])
-            start, end = norm.original_span(a, b)
-            s0, s1 = p.source_span(a, b)
-            source_start, source_end = p.source.original_span(s0, s1)
-            matches.append(
-                Match(
-                    start=start,
-                    end=end,
-                    source_id=p.source_id,
-                    source_title=titles[p.source_id],
-                    source_start=source_start,
-                    source_end=source_end,
-                    quoted=is_quoted,
-                    common=p.common,
-                    also_in=holders.others(a, b, p.source_id),
-                    chars=b - a,
-                )
+        a, b = piece.start, piece.end
+        inside = quoted[a:b]
+        start, end = norm.original_span(a, b)
+        s0, s1 = p.source_span(a, b)
+        source_start, source_end = p.source.original_span(s0, s1)
+        matches.append(
+            Match(
+                start=start,
+                end=end,
+                source_id=p.source_id,
+                source_title=titles[p.source_id],
+                source_start=source_start,
+                source_end=source_end,
+                quoted=bool(inside.all()),
+                common=bool(p.common),
+                also_in=tuple(int(i) for i in holders.others(a, b, p.source_id)),
+                chars=int(b - a),
+                quotes=tuple(norm.original_span(a + x, a + y) for x, y in _runs(inside)),
             )
-            if not counts:
-                continue
-            if not is_quoted:
-                copied_unquoted[a:b] = True
-            if settings.count_quotes or not is_quoted:
-                copied[a:b] = True
-                per_source[p.source_id] = per_source.get(p.source_id, 0) + (b - a)
+        )
+        if not counts:
+            continue
+        copied_unquoted[a:b] |= ~inside
+        counted = np.ones(b - a, dtype=bool) if settings.count_quotes else ~inside
+        copied[a:b] |= counted
+        per_source[p.source_id] = per_source.get(p.source_id, 0) + int(counted.sum())
     copied_chars = int(copied.sum())
     unquoted_chars = int(copied_unquoted.sum())
     sources = tuple(
@@ -903,14 +1007,6 @@ def _report(
         elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
         settings=settings,
     )
-
-
-def _split(quoted: np.ndarray, start: int, end: int) -> list[tuple[int, int]]:
-    """[start, end) cut where quotation starts or ends."""
-    segment = quoted[start:end]
-    cuts = np.flatnonzero(segment[1:] != segment[:-1]) + 1
-    bounds = [0, *cuts.tolist(), end - start]
-    return [(start + a, start + b) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _paragraphs(norm: NormalisedText, copied: np.ndarray) -> tuple[ParagraphFigure, ...]:

@@ -145,3 +145,67 @@ def test_wording_from_a_boilerplate_document_is_common_and_not_counted(tmp_path)
     report = check(path)
     assert report["matches"] and all(m["common"] for m in report["matches"])
     assert report["copy_ratio"] == 0
+
+
+# ---------------------------------------------------------------------------------------------------
+# The same large generated corpus through the command and the 查重 button: plain JSON, same figures.
+
+
+@pytest.fixture(scope="module")
+def generated_corpus() -> dict[int, str]:
+    """A few thousand genre-like documents (bench.synthetic): stock wording shared as in a real
+    corpus, so that 常见表述 and many-source matches occur, as they did when numpy values leaked out."""
+    from bench.synthetic import Generator
+
+    return dict(Generator(seed=11, pool_size=50_000).documents(2_500, chars=1_500))
+
+
+def _store_corpus(texts: dict[int, str]) -> list[int]:
+    from speechdraft.library.models import CorpusDocument, journal_changes
+    from speechdraft.library.services import count_chars, normalised_hash
+
+    documents = CorpusDocument.objects.bulk_create(
+        CorpusDocument(title=f"语料{i}", text=t, sha256=normalised_hash(t), chars=count_chars(t))
+        for i, t in texts.items()
+    )
+    journal_changes([d.pk for d in documents])
+    return [d.pk for d in documents]
+
+
+def test_the_command_and_the_check_button_agree_on_a_large_generated_corpus(
+    tmp_path, client, drafter, generated_corpus
+):
+    import random
+
+    from django.urls import reverse
+
+    from bench.evaluation import plant
+    from speechdraft.checks.models import SimilarityReport
+    from tests.drafting.factories import make_sections, make_speech
+
+    ids = _store_corpus(generated_corpus)
+    stored = dict(zip(ids, generated_corpus.values(), strict=True))
+    rng = random.Random(5)
+    client.force_login(drafter)
+    sources_seen = 0
+    for n, obfuscation in enumerate(["verbatim", "light_edits", "word_swaps", "reordered", "mixture"] * 2):
+        picked = rng.sample(ids, 8)
+        draft = plant({i: stored[i] for i in picked}, rng, obfuscation=obfuscation, passages=3, paragraphs=8)
+        sections = make_sections()
+        sections[3] = {"role": "part", "heading": "一、总体要求。", "body": draft.text.replace("\n", "")}
+        speech = make_speech(drafter, title=f"讲话{n}", sections=sections)
+        client.post(reverse("checks:run", args=[speech.pk]))
+        stored_report = SimilarityReport.objects.filter(speech=speech).get()
+        assert client.get(stored_report.get_absolute_url()).status_code == 200
+
+        text, _ = speech.text_spans()
+        path = tmp_path / f"draft{n}.txt"
+        path.write_text(text, encoding="utf-8")
+        from_command = check(path)
+        assert from_command["copy_ratio"] == stored_report.copy_ratio
+        assert from_command["matches"] == stored_report.result["matches"]
+        assert from_command["total_chars"] == stored_report.total_chars
+        planted_sources = {c.source_id for c in draft.cases}
+        reported = {s["source_id"] for s in from_command["sources"]}
+        sources_seen += len(planted_sources & reported)
+    assert sources_seen >= 20  # of 30 planted; reordered clauses of generated text are the hard case

@@ -182,3 +182,42 @@ def test_editor_marks_show_the_last_reports_passages_per_section_and_grey_change
     data["sections"][3]["body"] = "完全改写的一段话。" + data["sections"][3]["body"]
     drafting.speech_save(speech=speech, user=drafter, base_version=speech.version, data=data)
     assert "sd-marks-stale" in client.get(url).content.decode()
+
+
+QUOTING_PASSAGE = (
+    "习近平总书记在中央人大工作会议上强调人大代表“要忠实代表人民利益和意志，依法参加行使国家权力”，"
+    "我们每一位代表都要把这一要求当作履职的根本遵循，当好人民群众的“连心桥”，"
+    "经常深入选区倾听群众呼声，把群众的急难愁盼带到常委会议上来，推动问题一件一件得到解决"
+)
+
+
+def test_a_quotation_inside_a_copied_passage_shows_green_and_underlines_tell_the_marks_apart(client, drafter):
+    from io import BytesIO
+
+    from docx import Document
+    from docx.enum.text import WD_UNDERLINE
+
+    from tests.conftest import make_document
+
+    make_document("各位代表：\n" + QUOTING_PASSAGE + "。\n谢谢大家。", title="代表工作座谈会讲话")
+    sections = make_sections()
+    sections[3] = {"role": "part", "heading": "一、依法履职。", "body": QUOTING_PASSAGE + "。"}
+    speech = make_speech(drafter, sections=sections)
+    client.force_login(drafter)
+    client.post(reverse("checks:run", args=[speech.pk]))
+    report = SimilarityReport.objects.get()
+    (match,) = [m for m in report.result["matches"] if not m["common"]]
+    assert not match["quoted"] and len(match["quotes"]) == 1  # one passage with one 引用 inside
+    html = client.get(report.get_absolute_url()).content.decode()
+    quoted = re.findall(r'<span class="sd-mark-quoted" data-match[^>]*>([^<]*)</span>', html)
+    assert quoted == ["要忠实代表人民利益和意志，依法参加行使国家权力"]
+    copied = "".join(re.findall(r'<span class="sd-mark-copied" data-match[^>]*>([^<]*)</span>', html))
+    assert "连心桥" in copied and "习近平总书记" in copied  # scare quotes stay copied text
+    legend = re.search(r'id="marked-legend">(.*?)</p>', html).group(1)
+    assert "实线下划线" in legend and "虚线下划线" in legend and "点线下划线" in legend
+    assert 'data-kind="引用"' in html
+
+    document = Document(BytesIO(client.get(reverse("checks:report_docx", args=[report.pk])).content))
+    underlines = {run.text: run.font.underline for p in document.paragraphs for run in p.runs}
+    assert underlines["要忠实代表人民利益和意志，依法参加行使国家权力"] == WD_UNDERLINE.DASH
+    assert any(u == WD_UNDERLINE.SINGLE and "连心桥" in t for t, u in underlines.items())

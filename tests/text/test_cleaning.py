@@ -132,3 +132,65 @@ def test_simplified_shadow_keeps_length_and_offsets():
     assert len(shadow) == len(text)
     assert shadow.startswith("同志们，让我们为「人民」而努力！")
     assert shadow[len(text) - 2 :] == "干隆"
+
+
+# Lines template and reseller sites add, in the shapes they take across sites (not only the seeds').
+SITE_LINES = [
+    "本文由第一范文网整理发布，更多精彩范文请访问 www.diyifanwen.com",
+    "更多精彩内容，请访问：http://www.gwyoo.com",
+    "本文来源：公文网 gongwenw.cn",
+    "（文章来源于网络，如有侵权请联系删除）",
+    "转载请注明出处：范文大全",
+    "关注微信公众号：“公文写作大全”，获取更多资料",
+    "领导讲话稿交流QQ群：123456789",
+    "点击下载本文Word版",
+    "全文共3216字，阅读全文请下载",
+    "欢迎访问本站查看更多优秀范文",
+    "原文链接：https://mp.weixin.qq.com/s/AbCdEf",
+    "百度文库 - 让每个人平等地提升自我",
+]
+# Real speech lines with the same words in ordinary use: they stay.
+SPEECH_LINES = [
+    "要加强人大门户网站和微信公众号建设，及时发布代表履职信息。",
+    "欢迎大家关注区人大公众号，及时了解常委会工作动态。",
+    "我们把代表们提出的意见建议认真整理，形成专题报告报送区委。",
+    "请各位代表会后把联系选民的情况整理成书面材料，交代表工作委员会。",
+    "要通过网站、报纸、电视等多种渠道宣传人大工作，让更多群众了解人大、支持人大。",
+    "今年以来，常委会组织代表走访选民3200余人次，收集意见建议156条。",
+    "各位代表可以登录代表履职平台下载学习资料，参加线上培训。",
+]
+
+
+@pytest.mark.parametrize("line", SITE_LINES)
+def test_a_site_line_is_removed_and_listed_wherever_it_stands(line):
+    speech = "各位代表：\n今天我们召开代表工作座谈会。\n{}\n同志们，让我们共同努力！"
+    for text in (speech.format(line), "在代表工作座谈会上的讲话\n" + speech.format("") + "\n" + line):
+        cleaned = clean_text(text)
+        assert cleaned.removed_lines == (line,)
+        assert "今天我们召开代表工作座谈会。" in cleaned.text and line not in cleaned.text
+
+
+@pytest.mark.parametrize("line", SPEECH_LINES)
+def test_a_speech_line_that_mentions_websites_or_accounts_stays(line):
+    cleaned = clean_text("各位代表：\n" + line + "\n同志们，让我们共同努力！")
+    assert cleaned.removed_lines == ()
+    assert line in cleaned.text
+
+
+def test_a_site_signature_glued_to_the_last_paragraph_is_cut_and_the_paragraph_kept():
+    closing = "同志们，新的一年任务艰巨、使命光荣，让我们在区委的坚强领导下，团结一心、奋发有为，为建设幸福美好的新城区作出新的更大贡献！"
+    signature = "本文由范文网整理发布，更多精彩范文请访问www.fanwen.com。"
+    cleaned = clean_text("各位代表：\n今天开会。\n" + closing + signature)
+    assert cleaned.text.endswith(closing)
+    assert cleaned.removed_lines == ("本文由范文网整理发布，", "更多精彩范文请访问www.fanwen.com。") or (
+        "".join(cleaned.removed_lines) == signature
+    )
+
+
+def test_every_seed_keeps_its_speech_lines():
+    from .conftest import SEED_000 as first
+
+    for path in sorted(first.parent.glob("*.txt")):
+        cleaned = clean_text(path.read_text("utf-8"))
+        # Only the advertising block of seed 004 goes; nothing else of any seed.
+        assert set(cleaned.removed_lines) <= set(SEED_004_NOISE), path.name

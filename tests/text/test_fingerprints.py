@@ -159,3 +159,16 @@ def test_loading_a_directory_without_index_raises(tmp_path):
     with pytest.raises(FileNotFoundError):
         FingerprintIndex.load(tmp_path)
     assert stored_generation(tmp_path) is None
+
+
+def test_apply_adds_replaces_and_removes_many_documents_at_once():
+    corpus = {
+        1: "人大代表要依法履职，认真审议各项报告，密切联系人民群众。",
+        2: "常委会要加强代表工作，完善代表联系群众制度，提高代表建议办理质量。",
+    }
+    index = FingerprintIndex.build(corpus.items())
+    third = "区人大常委会组织代表开展集中视察活动，围绕乡村振兴听取意见建议。"
+    index.apply({1: None, 2: corpus[2], 3: third})
+    assert index.doc_ids() == [2, 3]
+    assert index.candidates(third)[0].doc_id == 3
+    assert index.candidates(corpus[1]) == []

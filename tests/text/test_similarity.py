@@ -3,8 +3,11 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
-from speechdraft.text.evaluation import original_paragraphs
+from bench.evaluation import original_paragraphs
 from speechdraft.text.fingerprints import FingerprintIndex
 from speechdraft.text.loading import load_document
 from speechdraft.text.normalise import normalise
@@ -66,7 +69,10 @@ def test_a_copied_part_is_found_with_its_source_and_offsets(seeds):
     assert report.matches[0].source_start == start
     expected = len(normalise(part).text) / len(normalise(draft).text)
     assert report.copy_ratio == pytest.approx(expected, abs=0.005)
-    assert report.copy_ratio_excluding_quotes < report.copy_ratio  # the part quotes “四个作用” …
+    # “四个作用”, “连心桥”, “知心人”: scare quotes and names, ordinary text of a copied passage, which
+    # comes back whole, never cut at its quotation marks.
+    assert report.copy_ratio_excluding_quotes == report.copy_ratio
+    assert len(report.matches) == 1 and report.matches[0].quotes == ()
     assert [s.source_id for s in report.sources] == [4]
     assert report.max_single_source.ratio == pytest.approx(report.copy_ratio)
     copied_paragraphs = [p for p in report.paragraphs if p.copied_chars]
@@ -133,6 +139,26 @@ def test_empty_index_gives_a_report_without_matches(seeds):
     assert len(report.paragraphs) == len([line for line in seeds[0].splitlines() if normalise(line).text])
 
 
+def test_scare_quotes_inside_a_copied_passage_are_copied_text_and_a_citation_is_listed_in_it():
+    passage = (
+        "代表要当好党和政府联系人民群众的“连心桥”，做到“四个全面”落到实处，"
+        "正如宪法规定：“中华人民共和国的一切权力属于人民。”我们要把这句话落实到每一次履职活动之中"
+    )
+    corpus = {1: NEW_TEXT[3] + passage + "。" + NEW_TEXT[4]}
+    draft = NEW_TEXT[5] + passage + "。" + NEW_TEXT[6]
+    report = run(draft, corpus)
+    (match,) = [m for m in report.matches if not m.common]
+    assert match.start <= draft.index("连心桥") and match.end >= draft.index("每一次履职")
+    assert not match.quoted
+    (quote,) = match.quotes
+    assert draft[quote[0] : quote[1]] == "中华人民共和国的一切权力属于人民"
+    quoted_chars = len(normalise("中华人民共和国的一切权力属于人民").text)
+    assert report.copied_chars - report.copied_chars_excluding_quotes == quoted_chars
+    without = run(draft, corpus, count_quotes=False)
+    assert without.copied_chars == report.copied_chars - quoted_chars
+    assert json.loads(json.dumps(report.to_dict()))["matches"][0]["quotes"] == [list(quote)]
+
+
 def test_quoted_copy_is_marked_and_excluded_from_the_ratio_without_quotes():
     quote = "人民选我当代表，我当代表为人民，这是每一位代表都应当牢记的根本宗旨"
     corpus = {1: NEW_TEXT[5] + quote + "。" + NEW_TEXT[6]}
@@ -176,7 +202,8 @@ def test_each_span_goes_to_its_strongest_source_and_lists_the_others(seeds):
     a, b = seeds[4], seeds[0]
     passage_a = a[a.index("二、认真履职") :][:400]
     passage_b = b[b.index("第三，") :][:250]
-    corpus = {4: a, 0: b, 5: passage_a[:150] + NEW_TEXT[14]}
+    # Source 5 holds most of passage A (a match is the whole passage, quotation marks and all).
+    corpus = {4: a, 0: b, 5: passage_a[:300] + NEW_TEXT[14]}
     draft = NEW_TEXT[0] + passage_a + NEW_TEXT[1] + passage_b + NEW_TEXT[2]
     report = run(draft, corpus)
     assert [s.source_id for s in report.sources] == [4, 0]
@@ -207,3 +234,94 @@ def test_a_long_draft_gives_a_report(seeds):
     report = run("\n".join(pieces), seeds)
     assert 0.05 < report.copy_ratio < 0.5
     assert len(report.paragraphs) > 100
+
+
+# ---------------------------------------------------------------------------------------------------
+# Properties over random drafts and corpora: the report is plain JSON and its figures agree.
+
+
+def _sentences() -> list[str]:
+    found: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = load_document(path.name, path.read_bytes()).text
+        found += [s + "。" for s in text.replace("\n", "。").split("。") if len(s) >= 6]
+    return found + [p for p in NEW_TEXT]
+
+
+SENTENCES = _sentences()
+_piece = st.one_of(
+    st.sampled_from(SENTENCES),
+    st.sampled_from(SENTENCES).map(lambda s: "“" + s.rstrip("。") + "”"),
+    st.text(alphabet="，。“”《》、；：\n 的人民代表大会工作abc12", max_size=30),
+)
+_doc = st.lists(_piece, min_size=1, max_size=12).map("".join)
+
+
+@st.composite
+def corpus_and_draft(draw):
+    corpus = {i + 1: draw(_doc) for i in range(draw(st.integers(0, 6)))}
+    parts = draw(st.lists(st.one_of(_piece, st.sampled_from(list(corpus.values()) or [""])), max_size=8))
+    return corpus, "\n".join(parts)
+
+
+@given(case=corpus_and_draft(), count_quotes=st.booleans(), count_common=st.booleans())
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_report_is_plain_json_and_its_figures_agree(case, count_quotes, count_common):
+    corpus, draft = case
+    report = run(draft, corpus, count_quotes=count_quotes, count_common=count_common, common_doc_threshold=2)
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["total_chars"] == report.total_chars == len(normalise(draft))
+    assert 0 <= report.copied_chars <= report.total_chars
+    assert report.copied_chars_excluding_quotes <= report.total_chars
+    assert report.copy_ratio == (
+        round(report.copied_chars / report.total_chars, 6) if report.total_chars else 0
+    )
+    assert 0 <= report.copy_ratio <= 1 and 0 <= report.copy_ratio_excluding_quotes <= 1
+    previous_end = 0
+    for m in data["matches"]:
+        assert previous_end <= m["start"] < m["end"] <= len(draft)
+        previous_end = m["end"]
+        source = corpus[m["source_id"]]
+        assert 0 <= m["source_start"] < m["source_end"] <= len(source)
+        assert m["chars"] == len(normalise(draft[m["start"] : m["end"]]))
+    assert sum(s["copied_chars"] for s in data["sources"]) == report.copied_chars
+    assert sum(p["copied_chars"] for p in data["paragraphs"]) == report.copied_chars
+    if report.copied_chars:
+        assert data["max_single_source"]["ratio"] == max(s["ratio"] for s in data["sources"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Long drafts: candidates come from every stretch of the draft, so no source is left out.
+
+
+@pytest.fixture(scope="module")
+def generated() -> tuple[dict[int, str], FingerprintIndex]:
+    from bench.synthetic import Generator
+
+    corpus = dict(Generator(seed=21, pool_size=50_000).documents(600))
+    return corpus, FingerprintIndex.build(corpus.items())
+
+
+def test_a_long_draft_copying_from_a_hundred_and_sixty_documents_reports_every_one(generated):
+    corpus, index = generated
+    rng = random.Random(3)
+    picked = rng.sample(sorted(corpus), 160)
+    pieces = []
+    for n, doc_id in enumerate(picked):
+        text = corpus[doc_id].replace("\n", "")
+        start = rng.randrange(100, len(text) - 400)
+        pieces.append(NEW_TEXT[n % len(NEW_TEXT)] + "\n" + text[start : start + 250] + "\n")
+    draft = "".join(pieces)
+    assert len(draft) > 50_000
+    report = check(draft, index=index, source_text=corpus.__getitem__, source_title=str)
+    reported = {s.source_id for s in report.sources if s.copied_chars}
+    assert reported >= set(picked)
+
+
+def test_a_draft_made_of_seventy_whole_documents_is_all_copied_from_seventy_sources(generated):
+    corpus, index = generated
+    picked = random.Random(4).sample(sorted(corpus), 70)
+    draft = "\n".join(corpus[i] for i in picked)
+    report = check(draft, index=index, source_text=corpus.__getitem__, source_title=str)
+    assert {s.source_id for s in report.sources if s.copied_chars} == set(picked)
+    assert report.copy_ratio > 0.98

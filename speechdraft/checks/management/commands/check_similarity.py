@@ -42,7 +42,15 @@ class Command(BaseCommand):
             self.stdout.write(f"单篇最大文字复制比：{s.ratio:.1%}（{s.title}）")
         self.stdout.write(f"重复字数 / 总字数：{report.copied_chars} / {report.total_chars}")
         for m in report.matches:
-            flag = "（常见表述）" if m.common else "（引用）" if m.quoted else ""
+            flag = (
+                "（常见表述）"
+                if m.common
+                else "（引用）"
+                if m.quoted
+                else f"（含引用 {len(m.quotes)} 处）"
+                if m.quotes
+                else ""
+            )
             self.stdout.write(
                 f"  {m.start}-{m.end} ← 《{m.source_title}》{m.source_start}-{m.source_end}{flag}"
             )

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from speechdraft.text.evaluation import (
+from bench.evaluation import (
     DERIVATION_SYNONYMS,
     OBFUSCATIONS,
     SWAP_SYNONYMS,

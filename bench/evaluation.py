@@ -22,7 +22,8 @@ The ground truth is kept unambiguous, as in the PAN corpora: a planted passage i
 corpus document contains, original text separates two planted passages, and the word-swap
 obfuscation draws on a synonym table disjoint from the one used to derive corpus documents.
 Everything here is deterministic for a given ``random.Random`` seed and does no I/O except reading
-the package's data file.
+``bench/data/original_paragraphs.txt``. It lives in ``bench/``, not in the production package: only
+the benchmarks and their tests use it.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import tokenizer
-from .fingerprints import FingerprintIndex
-from .normalise import normalise
-from .similarity import CheckSettings, SimilarityReport, check
+from speechdraft.text import tokenizer
+from speechdraft.text.fingerprints import FingerprintIndex
+from speechdraft.text.normalise import normalise
+from speechdraft.text.similarity import CheckSettings, SimilarityReport, check
 
 ORIGINAL_PARAGRAPHS = Path(__file__).resolve().parent / "data" / "original_paragraphs.txt"
 
