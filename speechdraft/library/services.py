@@ -181,9 +181,11 @@ def corpus_import_uploads(*, uploads, user=None) -> list[ImportOutcome]:
 
 def _import_one_at_a_time(files, *, user) -> list[ImportOutcome]:
     """(name, size() → int, read() → bytes, shown path) for each file: only one file's bytes are held
-    at once, and a file is refused by its name and size before it is read."""
-    from speechdraft.checks.index import index_documents_added
+    at once, and a file is refused by its name and size before it is read.
 
+    Each stored document is journalled with it (``CorpusDocument.save``); the 查重 index catches up
+    from that journal before its next check, on every host.
+    """
     outcomes: list[ImportOutcome] = []
     for name, size, read, shown in files:
         try:
@@ -199,9 +201,6 @@ def _import_one_at_a_time(files, *, user) -> list[ImportOutcome]:
             continue
         outcomes.append(corpus_import_file(filename=name, data=data, user=user, display_path=shown))
         del data
-    imported = [o.id for o in outcomes if o.status == "imported"]
-    reference = CorpusDocument.objects.indexed().filter(pk__in=imported).values_list("pk", "text")
-    index_documents_added(list(reference))
     return outcomes
 
 
