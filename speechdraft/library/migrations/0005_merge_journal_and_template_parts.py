@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library', '0004_corpus_journal'),
-        ('library', '0004_template_parts_with_examples'),
+        ("library", "0004_corpus_journal"),
+        ("library", "0004_template_parts_with_examples"),
     ]
 
-    operations = [
-    ]
+    operations = []
