@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from speechdraft.formtools import StorableTextMixin, strip_unstorable
+from speechdraft.library.forms import BlockFilterForm
 from speechdraft.library.models import Role
 
 from .models import Speech, display_name
@@ -225,6 +226,25 @@ class RevisionNameForm(StorableTextMixin, forms.Form):
         help_text="例如：送审稿、定稿。留空则取消名称。",
         error_messages={"max_length": "版本名称最多 60 个字，请缩短后再保存。"},
     )
+
+
+class BlockPanelFilterForm(BlockFilterForm):
+    """The library's block search, as the editor's narrow 段落素材库 panel shows it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {
+                "class": "form-control form-control-sm",
+                "type": "search",
+                "placeholder": "关键词，如：依法履职",
+                "aria-label": "搜索素材",
+            }
+        )
+        self.fields["q"].widget.input_type = "search"
+        self.fields["category"].widget.attrs.update(
+            {"class": "form-select form-select-sm", "aria-label": "素材分类"}
+        )
 
 
 class RevisionNumbersField(forms.Field):

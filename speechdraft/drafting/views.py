@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from speechdraft.library.forms import BlockFilterForm, BlockForm
+from speechdraft.library.forms import BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.pages import from_script, login_required_json, render_page
 
 from . import services
 from .forms import (
+    BlockPanelFilterForm,
     DiffForm,
     NewSpeechForm,
     RevisionNameForm,
@@ -413,7 +414,7 @@ def placeholders(request, pk):
 def block_panel(request, pk):
     """段落素材库 beside the editor: the library's own search, with 插入 buttons."""
     speech = get_speech_for(request.user, pk)
-    form = BlockFilterForm(request.GET or None)
+    form = BlockPanelFilterForm(request.GET or None)
     blocks = form.filter(Block.objects.select_related("category"))
     page = Paginator(blocks, BLOCK_PANEL_SIZE).get_page(request.GET.get("page"))
     context = {"speech": speech, "form": form, "page": page, "can_edit": speech.can_edit(request.user)}

@@ -74,6 +74,17 @@ def diff(pieces) -> str:
 
 
 @register.filter
+def change_count(pieces) -> int:
+    """How many changes a diff holds (a replacement counts once), as the 下一处 jumps count them."""
+    count, previous = 0, "equal"
+    for p in pieces:
+        if p.op != "equal" and previous == "equal":
+            count += 1
+        previous = p.op if p.op == "equal" else "change"
+    return count
+
+
+@register.filter
 def section_url(speech, section_id) -> str:
     return speech.section_url(section_id)
 
