@@ -9,7 +9,8 @@ narrowed in steps, each cheap, before any word is compared:
 2. within a changed stretch, the common prefix and suffix are dropped;
 3. what is left is split at sentence ends and matched sentence by sentence;
 4. only a changed group of sentences is segmented into words, and only while it is small enough
-   (``WORD_DIFF_LIMIT`` characters a side); a larger group is shown as replaced whole.
+   (``WORD_DIFF_LIMIT`` characters a side) and while the whole comparison has segmented fewer than
+   ``WORD_DIFF_BUDGET`` characters; past either cap a group is shown as replaced whole.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from .tokenizer import cut
 # Characters a side above which a changed stretch is not segmented into words: word matching is the
 # quadratic step, and a rewrite that long reads better as "this replaced that" anyway.
 WORD_DIFF_LIMIT = 4000
+# Characters segmented into words per comparison, both sides together: a revision that rewrote half of
+# a 200,000-character speech still compares in well under a second; the rest reads sentence by sentence.
+WORD_DIFF_BUDGET = 40_000
 # Sentences end at 。！？!?； and at line ends; the end mark stays with its sentence.
 _ENDS = "。！？!?；;\n"
 _CLOSERS = "”’」』）)"
@@ -69,11 +73,17 @@ def _opcodes(a: list[str], b: list[str]):
     return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
 
 
-def _words(old: str, new: str, out: list[tuple[str, str]]) -> None:
-    if len(old) > WORD_DIFF_LIMIT or len(new) > WORD_DIFF_LIMIT:
+class _Budget:
+    def __init__(self) -> None:
+        self.left = WORD_DIFF_BUDGET
+
+
+def _words(old: str, new: str, out: list[tuple[str, str]], budget: _Budget) -> None:
+    if len(old) > WORD_DIFF_LIMIT or len(new) > WORD_DIFF_LIMIT or budget.left < len(old) + len(new):
         out.append(("delete", old))
         out.append(("insert", new))
         return
+    budget.left -= len(old) + len(new)
     a, b = cut(old), cut(new)
     for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
@@ -83,7 +93,7 @@ def _words(old: str, new: str, out: list[tuple[str, str]]) -> None:
             out.append(("insert", "".join(b[j1:j2])))
 
 
-def _changed_stretch(old: str, new: str, out: list[tuple[str, str]]) -> None:
+def _changed_stretch(old: str, new: str, out: list[tuple[str, str]], budget: _Budget) -> None:
     start = _common_prefix(old, new)
     end = _common_suffix(old, new, min(len(old), len(new)) - start)
     # Word boundaries matter more than a few shared characters: back off to a sentence start so a
@@ -104,7 +114,7 @@ def _changed_stretch(old: str, new: str, out: list[tuple[str, str]]) -> None:
         if tag == "equal":
             out.append(("equal", "".join(a[i1:i2])))
         else:
-            _words("".join(a[i1:i2]), "".join(b[j1:j2]), out)
+            _words("".join(a[i1:i2]), "".join(b[j1:j2]), out, budget)
     if tail:
         out.append(("equal", tail))
 
@@ -118,11 +128,12 @@ def word_diff(old: str, new: str) -> list[DiffPiece]:
     """
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
     raw: list[tuple[str, str]] = []
+    budget = _Budget()
     for tag, i1, i2, j1, j2 in _opcodes(old_lines, new_lines):
         if tag == "equal":
             raw.append(("equal", "".join(old_lines[i1:i2])))
         else:
-            _changed_stretch("".join(old_lines[i1:i2]), "".join(new_lines[j1:j2]), raw)
+            _changed_stretch("".join(old_lines[i1:i2]), "".join(new_lines[j1:j2]), raw, budget)
     return _fold(raw)
 
 
