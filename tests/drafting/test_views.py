@@ -531,3 +531,13 @@ def test_naming_a_revision(logged_in, edited):
     assert too_long.status_code == 400 and "版本名称最多 60 个字" in too_long.content.decode()
     assert logged_in.post(url, {"name": ""})["Location"] == reverse("drafting:history", args=[edited.pk])
     assert Revision.objects.get(speech=edited, number=2).name == ""
+
+
+@pytest.mark.parametrize("name", ["drafting:list", "drafting:new"])
+def test_page_or_fragment_views_answer_a_history_restore_with_the_whole_page(logged_in, name):
+    url = reverse(name)
+    params = {"template": "blank"} if name == "drafting:new" else {"q": "讲话"}
+    fragment = logged_in.get(url, params, headers=HTMX)
+    restore = logged_in.get(url, params, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert is_fragment(fragment) and not is_fragment(restore)
+    assert "HX-Request" in fragment["Vary"] and "HX-Request" in restore["Vary"]
