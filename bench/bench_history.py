@@ -214,8 +214,9 @@ def main() -> int:
         "The diff rows time `speechdraft/text/diff.py` alone; the others time the whole request through "
         "Django's test client on SQLite (session, permission, the merge against the base revision, storing "
         "the sections and the revision, rendering the answer). A rewrite of every other sentence in one "
-        "200,000-character paragraph is the diff's worst case: the changed sentence groups exceed the word "
-        "limit and are shown as replaced whole, which keeps the cost linear.",
+        "200,000-character paragraph is the diff's worst case: past a budget of 40,000 characters segmented into "
+        "words per comparison the remaining changed sentences are shown as replaced whole, which keeps the cost "
+        "linear.",
         "",
     ]
     REPORT.parent.mkdir(parents=True, exist_ok=True)
