@@ -36,7 +36,7 @@ const NEXT = {
   failed: ["failed", "dirty", "saving", "offline", "expired"],
   offline: ["offline", "saving", "saved", "expired"],
   expired: ["expired", "saving"],
-  invalid: ["invalid", "dirty", "saving", "expired"],
+  invalid: ["invalid", "dirty", "saving", "offline", "expired"],
   conflict: ["conflict", "saving", "expired"],
 };
 // In these states typing does not start a save: it would fail the same way. Edits are still
