@@ -8,11 +8,12 @@ from speechdraft.formtools import StorableTextMixin, strip_unstorable
 from speechdraft.library.forms import BlockFilterForm
 from speechdraft.library.models import Role
 
-from .models import Speech, display_name
+from .models import Speech, SpeechSection, display_name
 from .printing import PlaceholderUse, normalise_value
 from .services import MAX_SECTIONS
 
 MAX_PLACEHOLDER_VALUES = 200
+HEADING_MAX = SpeechSection._meta.get_field("heading").max_length
 DISTRICT_KEY = "区名"
 
 
@@ -28,24 +29,26 @@ def _clean_values(raw: dict) -> dict[str, str]:
     return values
 
 
-class NewSpeechForm(StorableTextMixin, forms.Form):
-    """The occasion of a new speech, plus a value for each placeholder the template's text contains."""
+class NewSpeechForm(StorableTextMixin, forms.ModelForm):
+    """The occasion of a new speech, plus a value for each placeholder the template's text contains.
 
-    title = forms.CharField(label="标题", max_length=200, help_text="例如：在全区人大代表培训班上的讲话")
-    speaker = forms.CharField(
-        label="讲话人", max_length=80, required=False, help_text="印在标题下方，可不填。"
-    )
-    date = forms.DateField(
-        label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    occasion = forms.CharField(label="会议名称", max_length=200, required=False)
-    place = forms.CharField(label="地点", max_length=120, required=False)
+    The speech's own fields and their limits come from the model; only 区名 and the placeholders are
+    added here.
+    """
+
     district = forms.CharField(
         label="区名",
         max_length=40,
         required=False,
         help_text="填写后，文中“×区”“**区”等处都会替换，例如：云岩。",
     )
+
+    class Meta:
+        model = Speech
+        fields = ["title", "speaker", "date", "occasion", "place"]
+        labels = {"occasion": "会议名称"}
+        help_texts = {"title": "例如：在全区人大代表培训班上的讲话", "speaker": "印在标题下方，可不填。"}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, placeholders: list[PlaceholderUse] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,8 +142,8 @@ class SpeechSaveForm(SpeechMetaForm):
             if not isinstance(item, dict) or item.get("role") not in roles:
                 raise forms.ValidationError("段落数据格式不正确，请刷新页面后重试。")
             heading = str(item.get("heading") or "").replace("\n", " ").strip()
-            if len(heading) > 300:
-                raise forms.ValidationError("段落标题最多 300 字，请把较长的内容移到正文中。")
+            if len(heading) > HEADING_MAX:
+                raise forms.ValidationError(f"段落标题最多 {HEADING_MAX} 字，请把较长的内容移到正文中。")
             sections.append(
                 {
                     "key": str(item.get("key") or "")[:40],

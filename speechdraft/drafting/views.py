@@ -20,6 +20,7 @@ from speechdraft.pages import from_script, login_required_json, render_page
 
 from . import services
 from .forms import (
+    HEADING_MAX,
     BlockPanelFilterForm,
     DiffForm,
     NewSpeechForm,
@@ -253,6 +254,7 @@ def editor(request, pk):
         "markers": BROWSER_MARKER_JSON,
         "meta_form": SpeechMetaForm(instance=speech, read_only=not can_edit),
         "login_url": settings.LOGIN_URL,
+        "heading_max": HEADING_MAX,
     }
     return render(request, "drafting/editor.html", context)
 
@@ -346,7 +348,9 @@ def _merged_answer(request, outcome, *, sent: set[str]) -> dict:
                 to_block_url=reverse("drafting:section_to_block", args=[speech.pk, s["id"]]),
             )
             item["html"] = render_to_string(
-                "drafting/editor.html#new-section", {"row": row, "can_edit": True}, request=request
+                "drafting/editor.html#new-section",
+                {"row": row, "can_edit": True, "heading_max": HEADING_MAX},
+                request=request,
             )
         sections.append(item)
     fields = {name: getattr(speech, name) for name in ("title", "speaker", "occasion", "place", "status")}
@@ -460,7 +464,9 @@ def section_new(request, pk):
             count=_count_label(0),
         )
         html = render_to_string(
-            "drafting/editor.html#new-section", {"row": row, "can_edit": True}, request=request
+            "drafting/editor.html#new-section",
+            {"row": row, "can_edit": True, "heading_max": HEADING_MAX},
+            request=request,
         )
         return JsonResponse({"html": html})
     data = services.speech_data(speech)
