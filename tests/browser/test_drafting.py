@@ -67,8 +67,9 @@ def test_secretary_drafts_from_a_template_to_a_restored_revision(page, drafter, 
     # The first search loads jieba, which takes seconds on a busy machine.
     expect(results).to_have_count(1, timeout=20_000)
     results.get_by_role("button", name="插入", exact=True).click()
-    expect(first_part.locator(".sd-body")).to_have_value(re.compile("面对面倾听群众呼声。$"))
-    expect(page.locator("#save-state")).to_have_text(SAVED)
+    # Generous waits: on a machine busy with parallel tests the server answers in seconds, not ms.
+    expect(first_part.locator(".sd-body")).to_have_value(re.compile("面对面倾听群众呼声。$"), timeout=15_000)
+    expect(page.locator("#save-state")).to_have_text(SAVED, timeout=15_000)
 
     # Drag the third part above the first: the numbers follow.
     assert outline_labels(page)[2:5] == [
