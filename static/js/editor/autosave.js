@@ -259,6 +259,16 @@ export class Autosave extends EventTarget {
     return this.start();
   }
 
+  /**
+   * Store the screen as a revision of its own (an explicit save, never collapsed into a later
+   * autosave), then wait until everything is stored. 查重 and export read that revision: a report
+   * must keep pointing at the text it checked.
+   */
+  async checkpoint() {
+    await this.save({ explicit: true });
+    return this.settled();
+  }
+
   /** Resolves true once everything typed is stored, false when that cannot happen by waiting. */
   async settled() {
     const deadline = Date.now() + 15000;
