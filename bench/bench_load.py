@@ -1,14 +1,18 @@
 """Load: many users autosaving and running 查重 at once on gunicorn + PostgreSQL (DESIGN §9: 50 users,
-no errors, no lost edits, p95 ≤ 300 ms).
+no errors, no lost edits, p95 ≤ 300 ms), with sessions expiring during the run.
 
-    .venv/bin/python -m bench.bench_load [--users 50] [--saves 20] [--checks 2] [--no-write]
+    .venv/bin/python -m bench.bench_load [--users 50] [--saves 20] [--checks 2] [--expiries 10] [--no-write]
 
 A fresh database (default postgres://postgres@127.0.0.1:5432/speechdraft_bench, dropped and created
 again) gets the default templates and one speech per user made from 人大代表培训班讲话; gunicorn serves
 the app as `make run` does (--preload, 2 workers); one thread per user opens the editor, then posts
 autosaves of the whole speech as the editor does (each from the version the previous save returned)
-and every so often runs 查重. Afterwards every speech must hold its user's last text and one revision
-per save. Writes docs/bench/load.md.
+and every so often runs 查重. Meanwhile sessions are deleted server-side at random (expired, logged
+out elsewhere): a save then gets 401 JSON, and the client logs in again through the login form, takes
+the new CSRF token from the session endpoint and sends the same text on the same base version, as the
+editor's 重新登录 does. A save counts as acknowledged only when it is answered 200 with JSON holding a
+version. Afterwards every speech must hold its user's last acknowledged text at (at least) the
+acknowledged version: anything else is a lost acknowledged save. Writes docs/bench/load.md.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from bench.common import load_average, machine, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password-123"
 
 
 def fresh_database(url: str) -> None:
@@ -61,7 +66,7 @@ def prepare(users: int) -> list[dict]:
     template = SpeechTemplate.objects.get(name="人大代表培训班讲话")
     people = []
     for i in range(users):
-        user = User.objects.create_user(f"bench{i}", password=None, first_name=f"秘书{i}")
+        user = User.objects.create_user(f"bench{i}", password=PASSWORD, first_name=f"秘书{i}")
         speech = speech_create(
             user=user, template=template, data={"title": f"在全区人大代表培训班上的讲话（{i}）"}
         )
@@ -81,6 +86,8 @@ def prepare(users: int) -> list[dict]:
         people.append(
             {
                 "i": i,
+                "username": user.username,
+                "user_id": user.pk,
                 "speech": speech.pk,
                 "version": speech.version,
                 "session": client.cookies["sessionid"].value,
@@ -96,6 +103,7 @@ class Session:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies = {"sessionid": session}
+        self.last_location = ""
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
         headers = dict(headers or {})
@@ -117,11 +125,55 @@ class Session:
             response = self.conn.getresponse()
         content = response.read()
         elapsed = (time.perf_counter() - started) * 1000
+        self.last_location = response.getheader("Location") or ""
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
         return response.status, content, elapsed
+
+
+def relogin(s: Session, person: dict) -> str | None:
+    """Log in again through the ordinary login form; the new session's CSRF token, or None."""
+    status, page, _ = s.request("GET", "/accounts/login/")
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if status != 200 or not match:
+        return None
+    form = {
+        "username": person["username"],
+        "password": PASSWORD,
+        "csrfmiddlewaretoken": match.group(1).decode(),
+        "next": "/speeches/session/",
+    }
+    status, _, _ = s.request(
+        "POST", "/accounts/login/", form, {"Referer": f"http://127.0.0.1:{s.port}/accounts/login/"}
+    )
+    if status != 302:
+        return None
+    status, content, _ = s.request("GET", "/speeches/session/", headers={"Accept": "application/json"})
+    return json.loads(content)["csrf"] if status == 200 else None
+
+
+def expire_sessions(
+    people: list[dict], count: int, duration: float, results: dict, stop: threading.Event
+) -> None:
+    """Delete ``count`` users' sessions at random moments of the run, as expiry or a logout elsewhere would."""
+    from django.contrib.sessions.models import Session as StoredSession
+    from django.db import connection
+
+    chooser = random.Random(99)
+    try:
+        for _ in range(count):
+            if stop.wait(duration / (count + 1)):
+                return
+            person = chooser.choice(people)
+            # Sessions are stored against the user id in their data; delete the user's current ones.
+            for stored in StoredSession.objects.all():
+                if stored.get_decoded().get("_auth_user_id") == str(person["user_id"]):
+                    stored.delete()
+                    results["expired"] += 1
+    finally:
+        connection.close()
 
 
 def user_run(
@@ -154,6 +206,9 @@ def _user_run(
         return
     token = match.group(1).decode()
     version, sections, last = person["version"], [dict(x) for x in person["sections"]], None
+    acknowledged = (None, 0)
+    results_relogins = results["relogins"]
+    unacknowledged = results["unacknowledged"]
     check_every = max(1, saves // max(1, checks)) if checks else 0
     for n in range(1, saves + 1):
         # The editor saves 2 s after typing stops: a user's saves come that far apart, jittered.
@@ -173,22 +228,41 @@ def _user_run(
             "placeholder_values": "{}",
             "sections": json.dumps(sections, ensure_ascii=False),
         }
-        status, content, elapsed = s.request("POST", f"/speeches/{pk}/save/", body, {"X-CSRFToken": token})
-        timings["save"].append(elapsed)
-        if status != 200:
+        # As the editor does: anything but an acknowledgement is not saved, and the same text goes
+        # again on the same base version — after logging in again when the session is gone.
+        answer = {}
+        for _attempt in range(4):
+            status, content, elapsed = s.request(
+                "POST", f"/speeches/{pk}/save/", body, {"X-CSRFToken": token, "Accept": "application/json"}
+            )
+            timings["save"].append(elapsed)
+            answer = json.loads(content) if status == 200 and content.startswith(b"{") else {}
+            if "version" in answer or status == 409:
+                break
+            unacknowledged.append(status)
+            if status == 401:
+                token = relogin(s, person)
+                results_relogins.append(pk)
+                if token is None:
+                    problems.append("re-login failed")
+                    break
+            else:
+                time.sleep(0.5)
+        if "version" not in answer:
             problems.append(f"save {status}")
             continue
-        version = json.loads(content)["version"]
+        version = answer["version"]
+        acknowledged = (last, version)
         if check_every and n % check_every == 0:
             status, _, elapsed = s.request("POST", f"/checks/speech/{pk}/run/", {}, {"X-CSRFToken": token})
             timings["check"].append(elapsed)
-            if status != 302:
+            if status != 302 or s.last_location.startswith("/accounts/login/"):
                 problems.append(f"check {status}")
     with lock:
         for kind, values in timings.items():
             results["timings"][kind].extend(values)
         results["problems"].extend(problems)
-        results["last"][pk] = last
+        results["acknowledged"][pk] = acknowledged
 
 
 def main() -> int:
@@ -197,6 +271,7 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=20)
     parser.add_argument("--checks", type=int, default=2)
     parser.add_argument("--think", type=float, default=2.0, help="seconds between one user's saves")
+    parser.add_argument("--expiries", type=int, default=10, help="sessions deleted during the run")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)  # as `make run` serves
@@ -248,7 +323,18 @@ def main() -> int:
             except OSError:
                 time.sleep(0.5)
         load = load_average()
-        results = {"timings": {"editor": [], "save": [], "check": []}, "problems": [], "last": {}}
+        results = {
+            "timings": {"editor": [], "save": [], "check": []},
+            "problems": [],
+            "acknowledged": {},
+            "relogins": [],
+            "unacknowledged": [],
+            "expired": 0,
+        }
+        stop = threading.Event()
+        expiry = threading.Thread(
+            target=expire_sessions, args=(people, args.expiries, args.saves * args.think, results, stop)
+        )
         lock = threading.Lock()
         threads = [
             threading.Thread(
@@ -257,10 +343,13 @@ def main() -> int:
             for p in people
         ]
         started = time.perf_counter()
+        expiry.start()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        stop.set()
+        expiry.join()
         wall = time.perf_counter() - started
     finally:
         server.terminate()
@@ -268,13 +357,22 @@ def main() -> int:
 
     from speechdraft.drafting.models import Speech
 
+    # A lost acknowledged save: the speech is at a lower version than its user's last acknowledged
+    # save, or at that version without its text. (A later version means a save applied whose answer
+    # was lost — e.g. 400 when the session was deleted while the request ran — and then resent:
+    # the same user's newer text, nothing lost.) Autosaves of one writing session share a revision,
+    # so revisions are no longer one per save; each speech keeps at least two.
     lost = 0
     for p in people:
         speech = Speech.objects.get(pk=p["speech"])
+        text, version = results["acknowledged"].get(p["speech"], (None, 0))
         opening = speech.sections.get(role="opening").body
-        if opening != results["last"].get(p["speech"]) or speech.revisions.count() != args.saves + 1:
+        stale = speech.version < version or (speech.version == version and opening != text)
+        if stale or speech.revisions.count() < 2:
             lost += 1
-
+    codes = ", ".join(
+        f"{code}×{results['unacknowledged'].count(code)}" for code in sorted(set(results["unacknowledged"]))
+    )
     every = [v for values in results["timings"].values() for v in values]
     rows = []
     for kind, label in (
@@ -293,7 +391,7 @@ def main() -> int:
     lines = [
         "# Load benchmark (gunicorn + PostgreSQL)",
         "",
-        f"Command: `.venv/bin/python -m bench.bench_load --users {args.users} --saves {args.saves} --checks {args.checks} --think {args.think:g}`  ",
+        f"Command: `.venv/bin/python -m bench.bench_load --users {args.users} --saves {args.saves} --checks {args.checks} --think {args.think:g} --expiries {args.expiries}`  ",
         f"Run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}  ",
         f"Machine: {machine('Django', 'gunicorn', 'psycopg')}; PostgreSQL on the same machine  ",
         f"Load average at start (1/5/15 min): {load}; the load generator runs on the same 2 cores as the server.",
@@ -310,7 +408,11 @@ def main() -> int:
         *rows,
         "",
         f"Errors: {len(results['problems'])}{' (' + ', '.join(sorted(set(results['problems']))) + ')' if results['problems'] else ''}. "
-        f"Lost edits (a speech not holding its user's last text, or missing a revision): {lost} of {args.users}.",
+        f"Sessions deleted server-side during the run: {results['expired']}; re-logins by the clients that met "
+        f"a 401: {len(results['relogins'])}; answers that were not an acknowledgement and made the client send "
+        f"the same text again: {len(results['unacknowledged'])} "
+        f"({codes or 'none'}). Lost acknowledged saves (a speech not holding its user's last "
+        f"acknowledged text at the acknowledged version): {lost} of {args.users} speeches.",
         "",
         f"Target (DESIGN §9): 50 users, no errors, no lost edits, p95 ≤ 300 ms. Result: p95 {p95:.0f} ms — **{verdict}**.",
         *(

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["similarity", "import", "editor", "load", "export", "recommend"]
+PARTS = ["similarity", "import", "editor", "history", "load", "export", "recommend"]
 
 
 def main() -> int:
@@ -25,6 +25,7 @@ def main() -> int:
         [sys.executable, "-m", "bench.bench_similarity"] + (["--sizes", "1000,10000"] if args.quick else []),
         [sys.executable, "-m", "bench.bench_import"],
         [sys.executable, "-m", "bench.bench_editor"],
+        [sys.executable, "-m", "bench.bench_history"],
         # Needs PostgreSQL (BENCH_DATABASE_URL, default the local server's speechdraft_bench database).
         [sys.executable, "-m", "bench.bench_load"],
         [sys.executable, "-m", "bench.bench_export"],

@@ -176,6 +176,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sliding expiry: the 12 hours count from the last request, so a writer whose editor autosaves is
+# never logged out mid-work; an idle session still ends.
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 # No script reads the CSRF cookie (htmx sends the token from the page), so it can be HttpOnly too.
 CSRF_COOKIE_HTTPONLY = True

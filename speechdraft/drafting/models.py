@@ -16,6 +16,14 @@ from .printing import PrintedSpeech, SectionData, print_speech
 TRASH_DAYS = 30
 
 
+def display_name(user, default: str = "") -> str:
+    """A person as colleagues know them — their 姓名 (full name, or first name), else the login name —
+    in shares, conflicts and history."""
+    if user is None:
+        return default
+    return user.get_full_name() or user.first_name or user.username or default
+
+
 def section_key(section_id: int) -> str:
     """The editor's name for a stored section; its card in the editor is ``#sec-<key>``."""
     return f"s{section_id}"
@@ -193,9 +201,38 @@ class SpeechSection(models.Model):
 CONFLICT_NOTE = "未保存的冲突版本"
 
 
+class RevisionQuerySet(models.QuerySet):
+    def stored(self):
+        """Revisions whose text was stored as the speech, i.e. not refused conflict copies."""
+        return self.exclude(kind=Revision.Kind.CONFLICT)
+
+    def base_for(self, speech_id: int, version: int):
+        """The revision holding the speech as it was at ``version`` — or, when autosaves of a writing
+        session were collapsed past it, the nearest older one (a merge against an older base can only
+        see more conflicts, never lose a change)."""
+        return (
+            self.stored()
+            .filter(speech_id=speech_id, version__isnull=False, version__lte=version)
+            .order_by("-version", "-number")
+            .first()
+        )
+
+
 class Revision(models.Model):
+    class Kind(models.TextChoices):
+        AUTOSAVE = "autosave", "自动保存"
+        SAVE = "save", "保存"
+        CREATE = "create", "新建"
+        RESTORE = "restore", "恢复"
+        MERGE = "merge", "合并"
+        CONFLICT = "conflict", "冲突版本"
+
     speech = models.ForeignKey(Speech, models.CASCADE, related_name="revisions", verbose_name="讲话稿")
     number = models.PositiveIntegerField("版本号")
+    # Autosaves of one writing session collapse into one revision; every other kind is always kept.
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.SAVE)
+    # The speech's `version` this revision stored: the base a later save is merged against.
+    version = models.PositiveIntegerField("讲话稿版本号", null=True, blank=True)
     snapshot = models.JSONField("快照", encoder=UnicodeJSONEncoder)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name="作者"
@@ -205,11 +242,17 @@ class Revision(models.Model):
     note = models.CharField("说明", max_length=300, blank=True)
     chars = models.PositiveIntegerField("字数", default=0)
 
+    objects = RevisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["speech", "-number"]
         verbose_name = verbose_name_plural = "历史版本"
         constraints = [
             models.UniqueConstraint(fields=["speech", "number"], name="revision_unique_number"),
+        ]
+        indexes = [
+            # A conflicting save looks up the revision of its base version.
+            models.Index(fields=["speech", "version"], name="revision_speech_version"),
         ]
 
     def __str__(self):
@@ -217,7 +260,7 @@ class Revision(models.Model):
 
     @property
     def is_conflict(self) -> bool:
-        return self.note == CONFLICT_NOTE
+        return self.kind == self.Kind.CONFLICT or self.note == CONFLICT_NOTE
 
     def printed(self) -> PrintedSpeech:
         """The speech as it read in this revision, from the snapshot alone."""

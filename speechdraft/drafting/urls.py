@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.speech_list, name="list"),
     path("trash/", views.trash_list, name="trash"),
     path("new/", views.speech_new, name="new"),
+    path("session/", views.session_status, name="session"),
     path("<int:pk>/", views.editor, name="editor"),
     path("<int:pk>/save/", views.speech_save_view, name="save"),
     path("<int:pk>/preview/", views.preview, name="preview"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,14 +14,25 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from speechdraft.library.forms import BlockFilterForm, BlockForm
+from speechdraft.library.forms import BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.recommend import RecommendIndexPending, recommend
+from speechdraft.pages import from_script, login_required_json, render_page
 from speechdraft.text.placeholders import COMMON_KEYS
 
 from . import services
-from .forms import DiffForm, NewSpeechForm, RevisionNameForm, ShareForm, SpeechSaveForm, SpeechSearchForm
-from .models import CONFLICT_NOTE, TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare, section_key
+from .forms import (
+    HEADING_MAX,
+    BlockPanelFilterForm,
+    DiffForm,
+    NewSpeechForm,
+    RevisionNameForm,
+    ShareForm,
+    SpeechMetaForm,
+    SpeechSaveForm,
+    SpeechSearchForm,
+)
+from .models import TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare, display_name, section_key
 from .printing import PrintedSpeech, part_markers, placeholder_occurrences, placeholder_uses, speaking_time
 from .services import get_speech_for
 
@@ -59,9 +71,7 @@ def speech_list(request):
         "page": page,
         "trash_count": Speech.objects.in_trash().filter(owner=request.user).count(),
     }
-    if request.htmx:
-        return render(request, "drafting/speech_list.html#speech-results", context)
-    return render(request, "drafting/speech_list.html", context)
+    return render_page(request, "drafting/speech_list.html", context, fragments={None: "speech-results"})
 
 
 @require_GET
@@ -95,9 +105,8 @@ def speech_new(request):
         "choice": choice,
         "form": form,
     }
-    if request.htmx and form is not None:
-        return render(request, "drafting/speech_new.html#new-form", context)
-    return render(request, "drafting/speech_new.html", context)
+    fragments = {None: "new-form"} if form is not None else None
+    return render_page(request, "drafting/speech_new.html", context, fragments=fragments)
 
 
 @require_POST
@@ -134,7 +143,7 @@ def speech_share(request, pk):
     if request.method == "POST" and form.is_valid():
         colleague, can_edit = form.cleaned_data["user"], form.cleaned_data["can_edit"]
         SpeechShare.objects.update_or_create(speech=speech, user=colleague, defaults={"can_edit": can_edit})
-        name = colleague.get_full_name() or colleague.username
+        name = display_name(colleague)
         messages.success(request, f"已共享给{name}（{'可编辑' if can_edit else '可查看'}）。")
         return redirect("drafting:share", pk=speech.pk)
     shares = speech.shares.select_related("user").order_by("user__username")
@@ -146,7 +155,7 @@ def share_remove(request, pk, share_pk):
     speech = get_speech_for(request.user, pk, owner=True)
     share = get_object_or_404(SpeechShare.objects.select_related("user"), pk=share_pk, speech=speech)
     share.delete()
-    messages.success(request, f"已取消与{share.user.get_full_name() or share.user.username}的共享。")
+    messages.success(request, f"已取消与{display_name(share.user)}的共享。")
     return redirect("drafting:share", pk=speech.pk)
 
 
@@ -263,70 +272,135 @@ def editor(request, pk):
         "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
         "roles": Role.choices,
         "markers": BROWSER_MARKER_JSON,
-        "numbering_choices": SpeechTemplate.Numbering.choices,
-        "status_choices": Speech.Status.choices,
+        "meta_form": SpeechMetaForm(instance=speech, read_only=not can_edit),
+        "login_url": settings.LOGIN_URL,
+        "heading_max": HEADING_MAX,
     }
     return render(request, "drafting/editor.html", context)
 
 
+@login_required_json
 @require_POST
 def speech_save_view(request, pk):
-    """The editor's autosave: JSON in both directions; 409 when someone else saved first."""
+    """The editor's autosave: JSON in both directions.
+
+    When the speech moved on since the editor's base version the save is merged section by section;
+    the answer then carries the stored sections so the editor shows the other person's changes. Only
+    a section changed on both sides is a 409, listing those sections.
+    """
     speech = get_speech_for(request.user, pk, write=True)
     form = SpeechSaveForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
     data = dict(form.cleaned_data)
     base_version = data.pop("base_version")
-    outcome = services.speech_save(speech=speech, user=request.user, base_version=base_version, data=data)
+    kind = Revision.Kind.SAVE if data.pop("explicit") else Revision.Kind.AUTOSAVE
+    resolutions = data.pop("resolutions")
+    outcome = services.speech_save(
+        speech=speech,
+        user=request.user,
+        base_version=base_version,
+        data=data,
+        kind=kind,
+        resolutions=resolutions,
+    )
     printed = outcome.printed
     if outcome.conflict:
         return JsonResponse(
             {
                 "error": "conflict",
                 "version": outcome.speech.version,
+                "conflicts": [
+                    {"key": c.key, "label": c.label, "mine": c.mine, "theirs": c.theirs}
+                    for c in outcome.conflicts
+                ],
                 "html": _conflict_html(request, outcome),
             },
             status=409,
         )
+    answer = {
+        "version": outcome.speech.version,
+        "revision": outcome.revision.number,
+        "saved_at": timezone.localtime(outcome.revision.created_at).strftime("%H:%M:%S"),
+        "ids": outcome.section_ids,
+        "markers": {s.key: s.marker for s in printed.sections},
+        "counts": {s.key: _count_label(s.chars) for s in printed.sections},
+        "total": _total_label(printed.chars),
+        "placeholders": [use.key for use in placeholder_uses(printed)],
+        "merged": outcome.merged,
+    }
+    if outcome.merged:
+        answer.update(_merged_answer(request, outcome, sent={s["key"] for s in data["sections"]}))
+    return JsonResponse(answer)
+
+
+@login_required_json
+@require_GET
+def session_status(request):
+    """Who is logged in, with a CSRF token for them: the editor asks after a re-login, because the
+    token rotates on login and the pending save must carry the new one."""
     return JsonResponse(
-        {
-            "version": outcome.speech.version,
-            "revision": outcome.revision.number,
-            "saved_at": timezone.localtime(outcome.revision.created_at).strftime("%H:%M:%S"),
-            "ids": outcome.section_ids,
-            "markers": {s.key: s.marker for s in printed.sections},
-            "counts": {s.key: _count_label(s.chars) for s in printed.sections},
-            "total": _total_label(printed.chars),
-            "placeholders": [use.key for use in placeholder_uses(printed)],
-        }
+        {"user": request.user.pk, "name": display_name(request.user), "csrf": get_token(request)}
     )
+
+
+def _merged_answer(request, outcome, *, sent: set[str]) -> dict:
+    """What the editor needs to show a merged save: the stored fields and sections, in order, with
+    the card of every section it does not have yet (the other person's new sections)."""
+    speech = outcome.speech
+    block_ids = {s["source_block"] for s in outcome.sections if s["key"] not in sent and s["source_block"]}
+    blocks = Block.objects.in_bulk(block_ids) if block_ids else {}
+    sections = []
+    for s in outcome.sections:
+        item = {k: s[k] for k in ("key", "id", "role", "heading", "body")}
+        if s["key"] not in sent:
+            block = blocks.get(s["source_block"])
+            row = section_row(
+                key=s["key"],
+                id=s["id"],
+                role=s["role"],
+                heading=s["heading"],
+                body=s["body"],
+                guidance=s.get("guidance", ""),
+                source_block=block,
+                source_url=block.get_absolute_url() if block else "",
+                count=_count_label(0),
+                to_block_url=reverse("drafting:section_to_block", args=[speech.pk, s["id"]]),
+            )
+            item["html"] = render_to_string(
+                "drafting/editor.html#new-section",
+                {"row": row, "can_edit": True, "heading_max": HEADING_MAX},
+                request=request,
+            )
+        sections.append(item)
+    fields = {name: getattr(speech, name) for name in ("title", "speaker", "occasion", "place", "status")}
+    fields.update(
+        date=speech.date.isoformat() if speech.date else "",
+        numbering=speech.numbering,
+        run_in_headings=speech.run_in_headings,
+    )
+    return {"sections": sections, "fields": fields, "placeholder_values": speech.placeholder_values}
 
 
 def _conflict_html(request, outcome) -> str:
     current = outcome.speech
     last = (
-        Revision.objects.filter(speech=current)
-        .exclude(note=CONFLICT_NOTE)
+        Revision.objects.stored()
+        .filter(speech=current)
         .select_related("author")
         .defer("snapshot")
         .order_by("-number")
         .first()
     )
-    theirs = current.as_text()
-    mine = outcome.printed.text
+    conflicts = [(c, services.word_diff(c.theirs or "", c.mine or "")) for c in outcome.conflicts]
     return render_to_string(
         "drafting/editor.html#conflict",
-        {
-            "speech": current,
-            "last": last,
-            "refused": outcome.revision,
-            "pieces": services.word_diff(theirs, mine),
-        },
+        {"speech": current, "last": last, "refused": outcome.revision, "conflicts": conflicts},
         request=request,
     )
 
 
+@login_required_json
 @require_GET
 def preview(request, pk):
     speech = get_speech_for(request.user, pk)
@@ -337,11 +411,12 @@ def preview(request, pk):
         "total_label": _total_label(printed.chars),
         "cpm": settings.SPEECHDRAFT_CHARS_PER_MINUTE,
     }
-    if request.htmx:
-        return render(request, "drafting/editor.html#preview", context)
-    return render(request, "drafting/preview_page.html", context)
+    return render_page(
+        request, "drafting/preview_page.html", context, fragments={None: "drafting/editor.html#preview"}
+    )
 
 
+@login_required_json
 @require_GET
 def placeholders(request, pk):
     speech = get_speech_for(request.user, pk)
@@ -351,31 +426,38 @@ def placeholders(request, pk):
         "placeholder_rows": _placeholder_rows(speech, speech.printed()),
         "rebind_keys": COMMON_KEYS,
     }
-    if request.htmx:
-        return render(request, "drafting/editor.html#placeholders", context)
-    return render(request, "drafting/placeholders_page.html", context)
+    return render_page(
+        request,
+        "drafting/placeholders_page.html",
+        context,
+        fragments={None: "drafting/editor.html#placeholders"},
+    )
 
 
+@login_required_json
 @require_GET
 def block_panel(request, pk):
     """段落素材库 beside the editor: the library's own search, with 插入 buttons."""
     speech = get_speech_for(request.user, pk)
-    form = BlockFilterForm(request.GET or None)
+    form = BlockPanelFilterForm(request.GET or None)
     blocks = form.filter(Block.objects.select_related("category"))
     page = Paginator(blocks, BLOCK_PANEL_SIZE).get_page(request.GET.get("page"))
     context = {"speech": speech, "form": form, "page": page, "can_edit": speech.can_edit(request.user)}
-    if request.htmx and request.htmx.target == "block-results":
-        return render(request, "drafting/block_panel.html#block-results", context)
-    if request.htmx:
-        return render(request, "drafting/block_panel.html#block-panel", context)
-    return render(request, "drafting/block_panel.html", context)
+    return render_page(
+        request,
+        "drafting/block_panel.html",
+        context,
+        fragments={"block-results": "block-results", None: "block-panel"},
+    )
 
 
+@login_required_json
 @require_POST
 def section_new(request, pk):
     """A new section (blank, or holding a block) for the editor to place; counts the block's use.
 
-    Without JavaScript the section is appended and saved at once, so the button still works.
+    The editor asks for JSON and gets the new card's HTML to place; without JavaScript the section
+    is appended and saved at once, so the button still works.
     """
     speech = get_speech_for(request.user, pk, write=True)
     role = request.POST.get("role") or Role.PART
@@ -391,7 +473,7 @@ def section_new(request, pk):
         return JsonResponse({"error": "不认识的段落位置，请刷新页面后重试。"}, status=400)
     if block is not None:
         block.record_use()
-    if request.htmx:
+    if from_script(request):
         row = section_row(
             key=f"n{uuid.uuid4().hex[:12]}",
             id=None,
@@ -402,9 +484,12 @@ def section_new(request, pk):
             source_url=block.get_absolute_url() if block else "",
             count=_count_label(0),
         )
-        return render(
-            request, "drafting/editor.html#new-section", {"row": row, "can_edit": True, "roles": Role.choices}
+        html = render_to_string(
+            "drafting/editor.html#new-section",
+            {"row": row, "can_edit": True, "heading_max": HEADING_MAX},
+            request=request,
         )
+        return JsonResponse({"html": html})
     data = services.speech_data(speech)
     data["sections"].append(section)
     outcome = services.speech_save(speech=speech, user=request.user, base_version=speech.version, data=data)
@@ -462,30 +547,33 @@ def _diff_context(speech: Speech, a: int | None, b: int | None) -> dict:
 @require_GET
 def history(request, pk):
     speech = get_speech_for(request.user, pk)
-    # Autosave makes many revisions; the table pages through them, the diff picks any two by number.
+    # Autosaves of a writing session share one revision; the table pages through the rest and two
+    # ticked rows (or two numbers) pick what to compare.
     revisions = speech.revisions.select_related("author").defer("snapshot").order_by("-number")
     page = Paginator(revisions, REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
-    form = DiffForm(request.GET if "a" in request.GET else None)
+    asked = any(name in request.GET for name in ("a", "b", "rev"))
+    form = DiffForm(request.GET if asked else None)
+    status = 200
     if form.is_bound and form.is_valid():
-        a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+        diff = _diff_context(speech, form.cleaned_data["a"], form.cleaned_data["b"])
     elif form.is_bound:
-        a = b = None
+        # A malformed comparison (letters, a number no database column holds) is the client's error.
+        status = 400
+        diff = {"diff_error": form.errors.get("__all__", ["请选择两个存在的版本进行比较。"])[0]}
+        if form.errors.keys() - {"__all__"}:
+            diff["diff_error"] = "版本号必须是正整数，请重新选择要比较的两个版本。"
     else:
         # By default: what the latest save changed.
         latest = list(revisions.values_list("number", flat=True)[:2])
-        b = latest[0] if latest else None
-        a = latest[-1] if latest else None
-    context = {
-        "speech": speech,
-        "can_edit": speech.can_edit(request.user),
-        "page": page,
-        **_diff_context(speech, a, b),
-    }
-    if request.htmx and request.htmx.target == "diff":
-        return render(request, "drafting/history.html#diff", context)
-    if request.htmx:
-        return render(request, "drafting/history.html#revision-table", context)
-    return render(request, "drafting/history.html", context)
+        diff = _diff_context(speech, latest[-1] if latest else None, latest[0] if latest else None)
+    context = {"speech": speech, "can_edit": speech.can_edit(request.user), "page": page, **diff}
+    return render_page(
+        request,
+        "drafting/history.html",
+        context,
+        fragments={"diff": "diff", None: "revision-table"},
+        status=status,
+    )
 
 
 @require_GET

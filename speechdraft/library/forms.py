@@ -1,5 +1,7 @@
 from django import forms
 
+from speechdraft.formtools import StorableTextMixin
+
 from .models import Block, Category, SpeechTemplate, Tag, TemplateSlot
 
 
@@ -26,7 +28,7 @@ class ImportForm(forms.Form):
     )
 
 
-class BlockFilterForm(forms.Form):
+class BlockFilterForm(StorableTextMixin, forms.Form):
     q = forms.CharField(label="搜索", required=False)
     category = forms.ModelChoiceField(
         Category.objects.all(), label="分类", required=False, empty_label="全部分类"
@@ -48,7 +50,7 @@ class BlockFilterForm(forms.Form):
         return qs
 
 
-class BlockForm(forms.ModelForm):
+class BlockForm(StorableTextMixin, forms.ModelForm):
     tag_names = forms.CharField(label="标签", required=False, help_text="用空格或逗号分隔多个标签。")
 
     class Meta:

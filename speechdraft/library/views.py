@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from speechdraft.pages import render_page
 from speechdraft.roles import is_manager, manager_required
 from speechdraft.text.placeholders import facts_to_placeholders, find_source_facts
 
@@ -169,9 +170,7 @@ def block_list(request):
     blocks = form.filter(Block.objects.select_related("category", "source_document").prefetch_related("tags"))
     page = Paginator(blocks, 30).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "terms": _terms(form)}
-    if request.htmx:
-        return render(request, "library/block_list.html#block-results", context)
-    return render(request, "library/block_list.html", context)
+    return render_page(request, "library/block_list.html", context, fragments={None: "block-results"})
 
 
 def _terms(form) -> list[str]:

@@ -66,10 +66,12 @@ def test_secretary_drafts_from_a_template_to_a_restored_revision(page, drafter, 
     page.get_by_role("tab", name="段落素材库").click()
     page.get_by_label("搜索素材").fill("夜访")
     results = page.locator("#block-results .sd-block")
-    expect(results).to_have_count(1)
+    # The first search loads jieba, which takes seconds on a busy machine.
+    expect(results).to_have_count(1, timeout=20_000)
     results.get_by_role("button", name="插入", exact=True).click()
-    expect(first_part.locator(".sd-body")).to_have_value(re.compile("面对面倾听群众呼声。$"))
-    expect(page.locator("#save-state")).to_have_text(SAVED)
+    # Generous waits: on a machine busy with parallel tests the server answers in seconds, not ms.
+    expect(first_part.locator(".sd-body")).to_have_value(re.compile("面对面倾听群众呼声。$"), timeout=15_000)
+    expect(page.locator("#save-state")).to_have_text(SAVED, timeout=15_000)
 
     # Drag the third part above the first: the numbers follow.
     assert outline_labels(page)[2:5] == [
@@ -111,7 +113,8 @@ def test_secretary_drafts_from_a_template_to_a_restored_revision(page, drafter, 
     expect(section(page, "认真履职").locator(".sd-body")).to_have_value(re.compile("应重点发挥好"))
     assert outline_labels(page)[2].startswith("一、 提高认识")
     assert "夜访" not in Speech.objects.get(pk=speech.pk).as_text()
-    assert speech.revisions.count() >= 5
+    # Autosaves of one writing session share a revision: created, the session, the restore.
+    assert speech.revisions.count() >= 3
 
 
 def test_two_browsers_editing_one_speech_keep_both_texts(page, new_page, drafter, colleague):
@@ -131,9 +134,9 @@ def test_two_browsers_editing_one_speech_keep_both_texts(page, new_page, drafter
     other.locator(opening).fill("李科长改写的开场。")
     other.keyboard.press("Control+s")
     message = other.locator("#conflict-message")
-    expect(message).to_contain_text("别人已经修改了这篇讲话稿")
-    expect(message).to_contain_text("王秘书")
-    expect(message.locator("ins")).to_contain_text(["李科长"])
+    expect(message).to_contain_text("王秘书也修改了开场")
+    expect(message.locator(".sd-mine")).to_have_text("李科长改写的开场。")
+    expect(message.locator(".sd-theirs")).to_have_text("王秘书改写的开场。")
     expect(other.locator("#save-state")).to_have_text("保存冲突")
 
     # Nothing was overwritten, and the refused text is kept as a revision.
@@ -147,7 +150,8 @@ def test_two_browsers_editing_one_speech_keep_both_texts(page, new_page, drafter
     assert "李科长改写的开场。" in Speech.objects.get(pk=speech.pk).as_text()
     assert any("王秘书改写的开场。" in r.as_text() for r in speech.revisions.all())
 
-    # The first browser is now behind; 采用对方版本 reloads the colleague's text.
+    # The first browser is now behind and changes the same section again; 采用对方版本 takes the
+    # colleague's text into the page without a reload.
     page.locator(opening).fill("王秘书再改一次。")
     page.keyboard.press("Control+s")
     page.get_by_role("button", name="采用对方版本").click()

@@ -44,7 +44,10 @@ def test_a_report_belongs_to_the_saved_revision_not_to_a_refused_conflict_copy(c
     speech = copied_speech(drafter)
     stale = speech.version
     data = speech_data(speech)
+    data["sections"][0]["body"] += "甲"
     speech_save(speech=speech, user=drafter, base_version=stale, data=data)
+    # Only the same section changed differently on both sides is refused; other saves merge.
+    data["sections"][0]["body"] += "乙"
     outcome = speech_save(speech=speech, user=drafter, base_version=stale, data=data)
     assert outcome.conflict
     client.force_login(drafter)

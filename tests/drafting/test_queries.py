@@ -45,7 +45,9 @@ def test_editor_runs_the_same_queries_for_6_and_60_sections(client, drafter):
     assert 9_000 <= len(large.as_text()) <= 11_000
     client.force_login(drafter)
     counts = [count_queries(client, "get", reverse("drafting:editor", args=[s.pk])) for s in (small, large)]
-    assert counts[0] == counts[1] <= 6
+    # 6 for the page, plus the session's write (SESSION_SAVE_EVERY_REQUEST, sliding expiry): one
+    # UPDATE, which the test's transaction wraps in a savepoint.
+    assert counts[0] == counts[1] <= 9
 
 
 def test_editor_of_a_shared_speech_runs_the_same_queries(client, drafter, colleague):

@@ -1,6 +1,7 @@
 """The drafting views: each works, refuses bad input in Chinese, and answers htmx with a fragment only."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -12,10 +13,16 @@ from tests.drafting.factories import make_sections, make_speech, save_payload, s
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
+JSON = {"Accept": "application/json"}
 
 
 def is_fragment(response) -> bool:
     return "<html" not in response.content.decode()
+
+
+def plain(html: str) -> str:
+    """Diff HTML without the change numbers the 下一处 jumps use."""
+    return re.sub(r' class="sd-change" data-change="\d+"', "", html)
 
 
 @pytest.fixture
@@ -255,25 +262,96 @@ def test_save_refuses_bad_input_with_a_chinese_message(logged_in, speech, change
     assert speech.version == 1
 
 
-def test_stale_save_gets_409_with_message_and_diff(logged_in, client, speech, colleague):
+def _edit(payload, index, body):
+    sections = json.loads(payload["sections"])
+    sections[index]["body"] = body
+    return {**payload, "sections": json.dumps(sections, ensure_ascii=False)}
+
+
+def test_a_stale_save_to_another_section_is_merged_without_asking(logged_in, speech, colleague):
     share(speech, colleague, can_edit=True)
     from django.test import Client
 
     other = Client()
     other.force_login(colleague)
-    mine, theirs = save_payload(speech), save_payload(speech)
-    sections = json.loads(theirs["sections"])
-    sections[1]["body"] = "同事写的开场。"
-    theirs["sections"] = json.dumps(sections, ensure_ascii=False)
-    assert other.post(reverse("drafting:save", args=[speech.pk]), theirs).status_code == 200
-    response = logged_in.post(reverse("drafting:save", args=[speech.pk]), mine)
+    base = save_payload(speech)
+    url = reverse("drafting:save", args=[speech.pk])
+    assert other.post(url, _edit(base, 1, "同事写的开场。")).status_code == 200
+    response = logged_in.post(url, _edit(base, -1, "我写的结尾！"))
+    data = response.json()
+    assert response.status_code == 200 and data["merged"] and data["version"] == 3
+    bodies = [s["body"] for s in data["sections"]]
+    assert "同事写的开场。" in bodies and "我写的结尾！" in bodies
+    text = Speech.objects.get(pk=speech.pk).as_text()
+    assert "同事写的开场。" in text and "我写的结尾！" in text
+
+
+def test_the_same_section_changed_on_both_sides_is_a_409_naming_it_with_both_texts(
+    logged_in, speech, colleague
+):
+    share(speech, colleague, can_edit=True)
+    from django.test import Client
+
+    other = Client()
+    other.force_login(colleague)
+    base = save_payload(speech)
+    url = reverse("drafting:save", args=[speech.pk])
+    assert other.post(url, _edit(base, 1, "同事写的开场。")).status_code == 200
+    response = logged_in.post(url, _edit(_edit(base, 1, "我写的开场。"), -1, "我写的结尾！"))
     assert response.status_code == 409
     data = response.json()
-    assert data["version"] == 2
+    [conflict] = data["conflicts"]
+    assert conflict["mine"] == "我写的开场。" and conflict["theirs"] == "同事写的开场。"
+    assert conflict["label"].startswith("开场")
     assert "李科长" in data["html"] and "没有保存" in data["html"] and "第 3 版" in data["html"]
     assert "保留我的版本" in data["html"] and "采用对方版本" in data["html"]
-    assert "<del>同事写的开场</del><ins>经过大家的共同努力" in data["html"]
     assert Revision.objects.get(speech=speech, number=3).note == "未保存的冲突版本"
+    # The writer chooses per section; the save then merges on the same base.
+    chosen = {
+        **_edit(_edit(base, 1, "我写的开场。"), -1, "我写的结尾！"),
+        "resolutions": json.dumps({conflict["key"]: "theirs"}),
+    }
+    again = logged_in.post(url, chosen)
+    assert again.status_code == 200 and again.json()["merged"]
+    text = Speech.objects.get(pk=speech.pk).as_text()
+    assert "同事写的开场。" in text and "我写的开场。" not in text and "我写的结尾！" in text
+
+
+def test_a_save_from_an_expired_session_is_401_json_never_a_redirect(client, speech):
+    response = client.post(reverse("drafting:save", args=[speech.pk]), save_payload(speech), headers=JSON)
+    assert response.status_code == 401 and response.json()["error"] == "login"
+    assert Speech.objects.get(pk=speech.pk).version == 1
+    # A navigation still goes to the login page.
+    assert client.get(reverse("drafting:preview", args=[speech.pk]))["Location"].startswith(
+        "/accounts/login/"
+    )
+    assert client.get(reverse("drafting:preview", args=[speech.pk]), headers=HTMX).status_code == 401
+
+
+def test_session_status_gives_a_fresh_csrf_token(logged_in, client):
+    data = logged_in.get(reverse("drafting:session"), headers=JSON).json()
+    assert data["name"] == "王秘书" and len(data["csrf"]) >= 32
+
+
+@pytest.mark.parametrize("junk", ["\x00", "\ud800", "\udfff"])
+def test_nul_and_lone_surrogates_in_a_save_are_stripped_not_a_500(logged_in, speech, junk):
+    payload = save_payload(speech)
+    sections = json.loads(payload["sections"])
+    sections[1]["body"] = f"开场{junk}白。"
+    payload["sections"] = json.dumps(sections)  # ASCII escapes, as a script could send them
+    payload["title"] = "标题\x00"
+    payload["placeholder_values"] = json.dumps({f"区名{junk}": "云岩"})
+    response = logged_in.post(reverse("drafting:save", args=[speech.pk]), payload)
+    assert response.status_code == 200
+    stored = Speech.objects.get(pk=speech.pk)
+    assert stored.title == "标题" and stored.placeholder_values == {"区名": "云岩"}
+    assert stored.sections.get(role="opening").body == "开场白。"
+    assert "开场白。" in json.dumps(stored.revisions.order_by("-number").first().snapshot, ensure_ascii=False)
+
+
+def test_nul_in_the_new_speech_form_is_stripped(logged_in):
+    response = logged_in.post(reverse("drafting:new"), {"template": "blank", "title": "新\x00讲话"})
+    assert response.status_code == 302 and Speech.objects.get().title == "新讲话"
 
 
 def test_preview_page_and_fragment(logged_in, speech):
@@ -336,10 +414,10 @@ def test_section_new_from_a_block_splits_its_heading_and_counts_the_use(logged_i
         title="提高认识", body="一、提高认识，增强责任感。宪法规定，一切权力属于人民。", role="part"
     )
     response = logged_in.post(
-        reverse("drafting:section_new", args=[speech.pk]), {"block": block.pk}, headers=HTMX
+        reverse("drafting:section_new", args=[speech.pk]), {"block": block.pk}, headers=JSON
     )
-    html = response.content.decode()
-    assert is_fragment(response) and 'data-role="part"' in html
+    html = response.json()["html"]
+    assert 'data-role="part"' in html
     assert 'value="提高认识，增强责任感。"' in html and ">宪法规定，一切权力属于人民。</textarea>" in html
     assert f'data-source-block="{block.pk}"' in html
     assert Block.objects.get(pk=block.pk).usage_count == 1
@@ -347,10 +425,10 @@ def test_section_new_from_a_block_splits_its_heading_and_counts_the_use(logged_i
 
 def test_section_new_blank_and_bad_role(logged_in, speech):
     url = reverse("drafting:section_new", args=[speech.pk])
-    html = logged_in.post(url, {"role": "closing"}, headers=HTMX).content.decode()
+    html = logged_in.post(url, {"role": "closing"}, headers=JSON).json()["html"]
     assert 'data-role="closing"' in html and "<textarea" in html
-    assert logged_in.post(url, {"role": "preface"}, headers=HTMX).status_code == 400
-    assert logged_in.post(url, {"block": "999"}, headers=HTMX).status_code == 404
+    assert logged_in.post(url, {"role": "preface"}, headers=JSON).status_code == 400
+    assert logged_in.post(url, {"block": "999"}, headers=JSON).status_code == 404
 
 
 def test_section_new_without_javascript_appends_and_saves(logged_in, speech):
@@ -407,7 +485,7 @@ def edited(logged_in, speech):
 def test_history_lists_revisions_and_shows_the_last_change(logged_in, edited):
     html = logged_in.get(reverse("drafting:history", args=[edited.pk])).content.decode()
     assert html.count('class="revision-row') == 2 and "王秘书" in html
-    assert "<del>圆满完成</del><ins>顺利完成</ins>" in html
+    assert "<del>圆满完成</del><ins>顺利完成</ins>" in plain(html)
 
 
 def test_history_diff_between_chosen_revisions_as_fragment(logged_in, edited):
@@ -415,9 +493,25 @@ def test_history_diff_between_chosen_revisions_as_fragment(logged_in, edited):
     to_diff = {**HTMX, "HX-Target": "diff"}
     response = logged_in.get(url, {"a": 2, "b": 1}, headers=to_diff)
     html = response.content.decode()
-    assert is_fragment(response) and "<ins>圆满完成</ins>" in html and "revision-row" not in html
+    assert is_fragment(response) and "<ins>圆满完成</ins>" in plain(html) and "revision-row" not in html
+    assert response["Vary"] == "HX-Request" or "HX-Request" in response["Vary"]
     assert "请选择两个存在的版本" in logged_in.get(url, {"a": 1, "b": 99}, headers=to_diff).content.decode()
-    assert "请选择两个存在的版本" in logged_in.get(url, {"a": "x", "b": 1}, headers=to_diff).content.decode()
+    bad = logged_in.get(url, {"a": "x", "b": 1}, headers=to_diff)
+    assert bad.status_code == 400 and "正整数" in bad.content.decode()
+
+
+def test_history_compares_two_ticked_rows(logged_in, edited):
+    url = reverse("drafting:history", args=[edited.pk])
+    html = logged_in.get(url, {"rev": ["2", "1"]}, headers={**HTMX, "HX-Target": "diff"}).content.decode()
+    assert "第 1 版 → 第 2 版" in html and "<ins>顺利完成</ins>" in plain(html)
+    one = logged_in.get(url, {"rev": ["2"]}, headers={**HTMX, "HX-Target": "diff"})
+    assert one.status_code == 400 and "请勾选两个版本" in one.content.decode()
+
+
+@pytest.mark.parametrize("absurd", ["99999999999999999999999", "-1", "1e9", "\x00", "二"])
+def test_an_absurd_version_number_in_the_diff_url_is_a_400_not_a_500(logged_in, edited, absurd):
+    response = logged_in.get(reverse("drafting:history", args=[edited.pk]), {"a": absurd, "b": 1})
+    assert response.status_code == 400 and "历史版本" in response.content.decode()
 
 
 def test_history_pages_through_many_revisions(logged_in, speech, drafter):
@@ -472,3 +566,13 @@ def test_placeholder_panel_lists_every_occurrence_with_context_and_a_rebind_choi
     assert (
         'class="form-select form-select-sm w-auto sd-ph-rebind"' in html and '<option value="地点">' in html
     )
+
+
+@pytest.mark.parametrize("name", ["drafting:list", "drafting:new"])
+def test_page_or_fragment_views_answer_a_history_restore_with_the_whole_page(logged_in, name):
+    url = reverse(name)
+    params = {"template": "blank"} if name == "drafting:new" else {"q": "讲话"}
+    fragment = logged_in.get(url, params, headers=HTMX)
+    restore = logged_in.get(url, params, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert is_fragment(fragment) and not is_fragment(restore)
+    assert "HX-Request" in fragment["Vary"] and "HX-Request" in restore["Vary"]

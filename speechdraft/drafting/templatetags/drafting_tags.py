@@ -5,13 +5,15 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from speechdraft.drafting.models import display_name
+
 register = template.Library()
 
 _RUN_HTML = {
     "placeholder": '<mark class="sd-placeholder" title="占位符：请在“占位符”面板中填写">{}</mark>',
     "filled": '<span class="sd-filled" title="已替换的占位符">{}</span>',
 }
-_DIFF_HTML = {"insert": "<ins>{}</ins>", "delete": "<del>{}</del>"}
+_DIFF_HTML = {"insert", "delete"}
 
 
 @register.filter
@@ -36,17 +38,58 @@ def paragraphs(printed) -> str:
     return mark_safe("\n".join(html))
 
 
+# Unchanged text longer than this keeps this much context on each side when 只看改动 hides the rest.
+_CONTEXT = 40
+
+
+def _equal_html(text: str) -> str:
+    if len(text) <= 3 * _CONTEXT:
+        return conditional_escape(text)
+    return format_html(
+        '{}<span class="sd-eq-more">{}</span><span class="sd-eq-gap" aria-hidden="true">……</span>{}',
+        text[:_CONTEXT],
+        text[_CONTEXT:-_CONTEXT],
+        text[-_CONTEXT:],
+    )
+
+
 @register.filter
 def diff(pieces) -> str:
-    """Word diff pieces as HTML: insertions in <ins>, deletions in <del>."""
-    return mark_safe(
-        "".join(
-            format_html(_DIFF_HTML[p.op], p.text) if p.op in _DIFF_HTML else conditional_escape(p.text)
-            for p in pieces
-        )
-    )
+    """Word diff pieces as HTML: insertions in <ins>, deletions in <del>, each change numbered
+    (``data-change``) for the 下一处 jumps; long unchanged stretches can fold away (只看改动)."""
+    html, change, previous = [], 0, "equal"
+    for p in pieces:
+        if p.op in _DIFF_HTML:
+            # A replacement (delete then insert) is one change to jump to.
+            if previous == "equal":
+                change += 1
+            tag = "ins" if p.op == "insert" else "del"
+            html.append(
+                format_html('<{} class="sd-change" data-change="{}">{}</{}>', tag, change, p.text, tag)
+            )
+        else:
+            html.append(_equal_html(p.text))
+        previous = "equal" if p.op == "equal" else "change"
+    return mark_safe("".join(html))
+
+
+@register.filter
+def change_count(pieces) -> int:
+    """How many changes a diff holds (a replacement counts once), as the 下一处 jumps count them."""
+    count, previous = 0, "equal"
+    for p in pieces:
+        if p.op != "equal" and previous == "equal":
+            count += 1
+        previous = p.op if p.op == "equal" else "change"
+    return count
 
 
 @register.filter
 def section_url(speech, section_id) -> str:
     return speech.section_url(section_id)
+
+
+@register.filter(name="display_name")
+def display_name_filter(user, default: str = "") -> str:
+    """``{{ user|display_name:"—" }}``: see ``drafting.models.display_name``."""
+    return display_name(user, default)

@@ -39,7 +39,8 @@ export function mountBlockPanel(changed) {
       button.closest(".sd-block").classList.add("sd-inserted");
       changed(300);
     } catch (error) {
-      showWarning("插入素材失败，请检查网络后重试。");
+      if (error.status === 401) document.dispatchEvent(new Event("sd:expired"));
+      else showWarning("插入素材失败，请检查网络后重试。");
     } finally {
       button.disabled = false;
     }

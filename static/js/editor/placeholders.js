@@ -9,6 +9,12 @@ let keysInText = shownKeys();
 
 export const placeholderValues = () => values;
 
+export function setPlaceholderValues(next) {
+  values = { ...next };
+  for (const input of document.querySelectorAll(".sd-ph-input")) input.value = values[input.dataset.key] || "";
+  countUnfilled();
+}
+
 function countUnfilled() {
   const badge = document.getElementById("placeholder-count");
   if (badge) badge.textContent = String(keysInText.filter((key) => !values[key]).length);

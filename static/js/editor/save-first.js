@@ -1,5 +1,6 @@
-/* 查重, 规范检查 and 导出Word read the stored speech: save what is on screen first, then go on.
- * Read-only viewers have no autosave; their actions go straight on. */
+/* 查重, 规范检查 and 导出Word read the stored speech: save what is on screen first — as a revision of
+ * its own, which later autosaves never overwrite — then go on. Read-only viewers have no autosave;
+ * their actions go straight on. */
 
 export function mountSaveFirst(autosave) {
   document.addEventListener("click", async (event) => {
@@ -9,7 +10,7 @@ export function mountSaveFirst(autosave) {
     const form = action.closest("form");
     action.disabled = true;
     if (action.dataset.busyLabel) action.textContent = action.dataset.busyLabel;
-    const ok = autosave ? await autosave.settled() : true;
+    const ok = autosave ? await autosave.checkpoint() : true;
     if (!ok) {
       action.disabled = false;
       if (action.dataset.label) action.textContent = action.dataset.label;

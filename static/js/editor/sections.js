@@ -28,7 +28,8 @@ export function mountSections(changed) {
       firstField(section).focus();
       changed(300);
     } catch (error) {
-      showWarning("添加段落失败，请检查网络后重试。");
+      if (error.status === 401) document.dispatchEvent(new Event("sd:expired"));
+      else showWarning("添加段落失败，请检查网络后重试。");
     }
   });
 
