@@ -99,11 +99,6 @@ def test_every_page_loads_under_the_csp_without_a_violation(page, site):
     assert not found
 
 
-@pytest.mark.xfail(
-    reason="editor.html/history.html are made inline-free by h-save (issue #13.5); integrator: drop this "
-    "xfail once that branch is merged",
-    strict=False,
-)
 def test_the_editor_and_history_load_under_the_csp_without_a_violation(page, site):
     page.context.add_init_script(_RECORD_VIOLATIONS)
     browser_login(page, site["owner"])

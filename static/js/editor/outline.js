@@ -142,4 +142,8 @@ export function mountReordering(changed) {
     const section = event.target.closest(".sd-section");
     if (section) setCurrent(section.dataset.key);
   });
+  // A writer who clicked into a section before the modules had loaded is already there: no focusin
+  // will come, and a block inserted next must still go into that section, not after the last one.
+  const active = document.activeElement instanceof Element ? document.activeElement.closest(".sd-section") : null;
+  if (active && sectionsEl.contains(active)) setCurrent(active.dataset.key);
 }
