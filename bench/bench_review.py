@@ -4,7 +4,7 @@ written with tracked changes and a comment per part, then read back as a returne
     .venv/bin/python -m bench.bench_review [--runs 30]
 
 No target in DESIGN §9 for these; they are timed beside the plain export (≤ 150 ms) to show they stay
-in the same range. Prints the figures; nothing is written.
+in the same range. Prints the figures and writes them to docs/bench/review.md (`--no-write` to skip).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import statistics
 import time
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speechdraft.settings")
 
@@ -22,7 +23,7 @@ import django  # noqa: E402 — settings must be chosen before Django loads
 django.setup()
 
 from bench.bench_export import TARGET_CHARS, speech_of  # noqa: E402
-from bench.common import machine, percentile  # noqa: E402
+from bench.common import load_average, machine, percentile  # noqa: E402
 from speechdraft.drafting.services import word_diff  # noqa: E402
 from speechdraft.export.builder import ChangeStamp, ExportOptions, WordComment, build_docx, plan_flow  # noqa: E402
 from speechdraft.review.roundtrip import read_review_file  # noqa: E402
@@ -42,6 +43,7 @@ def changed(flow):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     old = list(speech_of(TARGET_CHARS).flow())
     new = changed(old)
@@ -72,14 +74,28 @@ def main() -> None:
         review = read_review_file(data)
         reads.append((time.perf_counter() - start) * 1000)
     chars = sum(len(p.text) for p in new)
-    print(machine())
-    print(
-        f"{chars} characters, {len(review.changes)} tracked changes, {len(comments)} comments, {len(data)} bytes"
+    build_p50, build_p95 = statistics.median(samples), percentile(samples, 0.95)
+    read_p50, read_p95 = statistics.median(reads), percentile(reads, 0.95)
+    page = "\n".join(
+        [
+            "# 修订稿 and 审阅稿 benchmark",
+            "",
+            f"`.venv/bin/python -m bench.bench_review --runs {args.runs}` on {machine()}; load {load_average()}.",
+            "",
+            f"A speech of {chars:,} characters with {len(review.changes)} tracked changes and {len(comments)} "
+            f"comments ({len(data):,} bytes). No DESIGN §9 target; the plain export's is ≤ 150 ms.",
+            "",
+            "| what | p50 | p95 |",
+            "| --- | ---: | ---: |",
+            f"| 修订稿: build the .docx with w:ins/w:del and comments | {build_p50:.1f} ms | {build_p95:.1f} ms |",
+            f"| 审阅稿: read its changes and comments back | {read_p50:.1f} ms | {read_p95:.1f} ms |",
+            "",
+        ]
     )
-    print(
-        f"修订稿 build_docx  p50 {statistics.median(samples):6.1f} ms  p95 {percentile(samples, 95):6.1f} ms"
-    )
-    print(f"审阅稿 read        p50 {statistics.median(reads):6.1f} ms  p95 {percentile(reads, 95):6.1f} ms")
+    print(page)
+    if not args.no_write:
+        out = Path(__file__).resolve().parent.parent / "docs" / "bench" / "review.md"
+        out.write_text(page, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["similarity", "import", "editor", "history", "load", "export", "recommend"]
+PARTS = ["similarity", "import", "editor", "history", "load", "export", "review", "recommend", "hostile"]
 
 
 def main() -> int:
@@ -29,7 +29,9 @@ def main() -> int:
         # Needs PostgreSQL (BENCH_DATABASE_URL, default the local server's speechdraft_bench database).
         [sys.executable, "-m", "bench.bench_load"],
         [sys.executable, "-m", "bench.bench_export"],
+        [sys.executable, "-m", "bench.bench_review"],
         [sys.executable, "-m", "bench.bench_recommend"] + (["--docs", "1000"] if args.quick else []),
+        [sys.executable, "-m", "bench.bench_hostile"],
     ]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "speechdraft.settings"}
     failed = []
