@@ -26,7 +26,11 @@ ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "
 
 def document_list(request):
     documents = (
-        CorpusDocument.objects.select_related("imported_by").defer("text").annotate(n_blocks=Count("blocks"))
+        CorpusDocument.objects.select_related("imported_by")
+        .defer("text")
+        .annotate(n_blocks=Count("blocks"))
+        # Meta.ordering is dropped from GROUP BY queries: without this, pages could repeat documents.
+        .order_by("-imported_at", "-id")
     )
     q = request.GET.get("q", "").strip()
     if q:
