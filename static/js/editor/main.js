@@ -17,6 +17,7 @@
  *   recommend.js    素材推荐 and 参考范文 for the section in focus
  *   bindings.js     改绑: one placeholder occurrence bound to another key
  *   marks.js        查重 marks of the last report in the preview pane
+ *   filled-view.js  filled placeholder values shown in the section text (tokens stay underneath)
  *
  * A new side panel is one more module with a `mount…(autosave)` function, imported and called
  * below; it calls `autosave.edit()` when it changes the speech.
@@ -40,6 +41,7 @@ import { mountGoto } from "./goto.js";
 import { mountRecommend } from "./recommend.js";
 import { mountBindings } from "./bindings.js";
 import { mountMarks } from "./marks.js";
+import { mountFilledView } from "./filled-view.js";
 
 const canEdit = root.dataset.canEdit === "1";
 const metaForm = document.getElementById("speech-meta");
@@ -50,6 +52,7 @@ metaForm.addEventListener("submit", (event) => event.preventDefault());
 requestAnimationFrame(() => sectionsEl.querySelectorAll(".sd-body").forEach(autoGrow));
 mountNavigation();
 mountGoto();
+mountFilledView();
 
 /** The speech as it is on screen: what a save sends and what the local safety copy keeps. */
 function snapshot() {
