@@ -21,7 +21,7 @@ from django.db.models import Count, Max, Sum
 
 from speechdraft.text.recommend import PassageIndex, Recommendation, corpus_paragraphs, query_words
 
-from .models import Block, CorpusDocument
+from .models import Block, CorpusDocument, CorpusJournal
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -49,7 +49,9 @@ class Suggestion:
 def _signature() -> tuple:
     blocks = Block.objects.aggregate(n=Count("id"), last=Max("id"))
     docs = CorpusDocument.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (blocks["n"], blocks["last"], docs["n"], docs["last"])
+    # The corpus journal also records edits of a document's text, which counts and ids do not show.
+    journal = CorpusJournal.objects.aggregate(last=Max("id"))
+    return (blocks["n"], blocks["last"], docs["n"], docs["last"], journal["last"])
 
 
 def _passages() -> Iterator[tuple[Hashable, str]]:
