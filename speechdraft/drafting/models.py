@@ -9,8 +9,7 @@ from django.utils import timezone
 from speechdraft.jsonfields import UnicodeJSONEncoder
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.search import search_terms
-
-from .printing import PrintedSpeech, SectionData, print_speech
+from speechdraft.text.printing import PrintedSpeech, SectionData, print_speech
 
 # Speeches stay in the 回收站 this long before `purge_trash` deletes them for good.
 TRASH_DAYS = 30

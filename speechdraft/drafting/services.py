@@ -18,9 +18,7 @@ from django.utils import timezone
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.text.diff import DiffPiece, word_diff  # noqa: F401 (re-exported)
 from speechdraft.text.merge import merge_fields, merge_sections
-
-from .models import CONFLICT_NOTE, Revision, Speech, SpeechSection, section_key
-from .printing import (
+from speechdraft.text.printing import (
     PlaceholderUse,
     PrintedSpeech,
     SectionData,
@@ -28,6 +26,8 @@ from .printing import (
     print_speech,
     split_marked_heading,
 )
+
+from .models import CONFLICT_NOTE, Revision, Speech, SpeechSection, section_key
 
 # The fields of a speech that an editor save carries and a revision snapshot keeps.
 SPEECH_FIELDS = (

@@ -19,6 +19,13 @@ from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.recommend import RecommendIndexPending, recommend
 from speechdraft.pages import from_script, login_required_json, render_page
 from speechdraft.text.placeholders import COMMON_KEYS
+from speechdraft.text.printing import (
+    PrintedSpeech,
+    part_markers,
+    placeholder_occurrences,
+    placeholder_uses,
+    speaking_time,
+)
 
 from . import services
 from .forms import (
@@ -33,7 +40,6 @@ from .forms import (
     SpeechSearchForm,
 )
 from .models import TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare, display_name, section_key
-from .printing import PrintedSpeech, part_markers, placeholder_occurrences, placeholder_uses, speaking_time
 from .services import get_speech_for
 
 BLOCK_PANEL_SIZE = 20

@@ -122,7 +122,7 @@ class ExportDocument:
 
 @dataclass(frozen=True)
 class ExportParagraph:
-    """One printed paragraph as the print model knows it (``drafting.printing.Paragraph`` in plain data).
+    """One printed paragraph as the print model knows it (``text.printing.Paragraph`` in plain data).
 
     ``kind`` is ``title``, ``subtitle``, ``salutation``, ``heading`` (a part heading on its own line),
     ``run_in`` (``heading`` sentence then ``body`` in one paragraph) or ``body``. ``key`` names the

@@ -1,6 +1,6 @@
 """The Django side of the export: office settings in, a builder call, bytes and a file name out.
 
-A stored speech is exported from its print model (:class:`~speechdraft.drafting.printing.PrintedSpeech`),
+A stored speech is exported from its print model (:class:`~speechdraft.text.printing.PrintedSpeech`),
 which already knows which paragraph is the title, a heading or body text; only a plain-text file from
 the command line goes through the parser.
 """
@@ -12,12 +12,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from speechdraft.drafting.models import CONFLICT_NOTE, Revision, Speech
-from speechdraft.drafting.printing import PrintedSpeech
 from speechdraft.drafting.services import word_diff
 from speechdraft.review.roundtrip import PROP_EXPORTED, PROP_REVISION, PROP_SPEECH, PROP_TITLE
 from speechdraft.review.services import comment_label, placed_comments
 from speechdraft.text.parser import parse_speech
 from speechdraft.text.placeholders import bind_placeholders
+from speechdraft.text.printing import PrintedSpeech
 
 from .builder import (
     ChangeStamp,

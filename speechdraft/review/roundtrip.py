@@ -24,9 +24,9 @@ from django.db import transaction
 from lxml import etree
 
 from speechdraft.drafting.models import Revision, Speech
-from speechdraft.drafting.printing import split_marked_heading, split_paragraphs
 from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save, word_diff
 from speechdraft.text.placeholders import bind_placeholders, printed_value
+from speechdraft.text.printing import split_marked_heading, split_paragraphs
 
 from .models import Comment
 
