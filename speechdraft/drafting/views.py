@@ -18,6 +18,7 @@ from speechdraft.library.forms import BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.recommend import RecommendIndexPending, recommend
 from speechdraft.pages import from_script, login_required_json, render_page
+from speechdraft.text.diff import word_diff
 from speechdraft.text.placeholders import COMMON_KEYS
 from speechdraft.text.printing import (
     PrintedSpeech,
@@ -398,7 +399,7 @@ def _conflict_html(request, outcome) -> str:
         .order_by("-number")
         .first()
     )
-    conflicts = [(c, services.word_diff(c.theirs or "", c.mine or "")) for c in outcome.conflicts]
+    conflicts = [(c, word_diff(c.theirs or "", c.mine or "")) for c in outcome.conflicts]
     return render_to_string(
         "drafting/editor.html#conflict",
         {"speech": current, "last": last, "refused": outcome.revision, "conflicts": conflicts},
@@ -544,7 +545,7 @@ def _diff_context(speech: Speech, a: int | None, b: int | None) -> dict:
     return {
         "old": old,
         "new": new,
-        "pieces": services.word_diff(old.as_text(), new.as_text()),
+        "pieces": word_diff(old.as_text(), new.as_text()),
         "a": a,
         "b": b,
     }

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from speechdraft.drafting.models import CONFLICT_NOTE, Revision, Speech
-from speechdraft.drafting.services import word_diff
 from speechdraft.review.roundtrip import PROP_EXPORTED, PROP_REVISION, PROP_SPEECH, PROP_TITLE
 from speechdraft.review.services import comment_label, placed_comments
+from speechdraft.text.diff import word_diff
 from speechdraft.text.parser import parse_speech
 from speechdraft.text.placeholders import bind_placeholders
 from speechdraft.text.printing import PrintedSpeech

@@ -24,7 +24,9 @@ from django.db import transaction
 from lxml import etree
 
 from speechdraft.drafting.models import Revision, Speech
-from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save, word_diff
+from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save
+from speechdraft.text.diff import word_diff
+from speechdraft.text.merge import merge_value
 from speechdraft.text.placeholders import bind_placeholders, printed_value
 from speechdraft.text.printing import split_marked_heading, split_paragraphs
 
@@ -430,18 +432,15 @@ def _own_comment_texts(speech: Speech) -> set[str]:
 # --- applying --------------------------------------------------------------------------------------
 
 # How a section changed by the reviewer is merged with what was written in the app since the export:
-# (base, current, reviewer's) → merged text, or None when they cannot be merged. The rule here is the
-# section-level one; a three-way merge (text/merge.py) can take its place without changing the callers.
+# (base, current, reviewer's) → merged text, or None when they cannot be merged. The rule is the one
+# the editor's three-way merge uses for a single value (text/merge.py); the section-level sequence merge
+# does not fit here, because a 审阅稿 cannot add, delete or reorder sections, only change their text.
 Merge = Callable[[str, str, str], str | None]
 _HEADING_END = "。！？!?"
 
 
 def section_merge(base: str, current: str, theirs: str) -> str | None:
-    if theirs == base:
-        return current
-    if current in (base, theirs):
-        return theirs
-    return None
+    return merge_value(base, current, theirs)
 
 
 def reviewed_sections(imp: ReviewImport, accepted: set[int]) -> dict[object, list[str]]:
