@@ -19,6 +19,7 @@ from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.recommend import RecommendIndexPending, recommend
 from speechdraft.pages import from_script, login_required_json, render_page
 from speechdraft.text.diff import word_diff
+from speechdraft.text.genre import SENTENCE_END_CHARS
 from speechdraft.text.placeholders import COMMON_KEYS
 from speechdraft.text.printing import (
     PrintedSpeech,
@@ -514,7 +515,7 @@ def section_to_block(request, pk, section_pk):
     printed = speech.printed()
     span = next(s for s in printed.sections if s.key == section.pk)
     initial = {
-        "title": section.heading.rstrip("。！？")
+        "title": section.heading.rstrip(SENTENCE_END_CHARS)
         or printed.text[span.start : span.end][:30]
         or section.get_role_display(),
         "role": section.role,

@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 
 from speechdraft.text.counting import count_chars
 from speechdraft.text.errors import TextError
+from speechdraft.text.genre import heading_marker
 from speechdraft.text.loading import LoadedDocument, check_upload, load_document
-from speechdraft.text.parser import ParsedSpeech, heading_marker, parse_speech
+from speechdraft.text.parser import ParsedSpeech, parse_speech
 
 from .models import Block, Category, CorpusDocument, Role
 

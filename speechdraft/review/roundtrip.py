@@ -26,6 +26,7 @@ from lxml import etree
 from speechdraft.drafting.models import Revision, Speech
 from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save
 from speechdraft.text.diff import word_diff
+from speechdraft.text.genre import SENTENCE_END_CHARS
 from speechdraft.text.merge import merge_value
 from speechdraft.text.placeholders import bind_placeholders, printed_value
 from speechdraft.text.printing import split_marked_heading, split_paragraphs
@@ -436,7 +437,6 @@ def _own_comment_texts(speech: Speech) -> set[str]:
 # the editor's three-way merge uses for a single value (text/merge.py); the section-level sequence merge
 # does not fit here, because a 审阅稿 cannot add, delete or reorder sections, only change their text.
 Merge = Callable[[str, str, str], str | None]
-_HEADING_END = "。！？!?"
 
 
 def section_merge(base: str, current: str, theirs: str) -> str | None:
@@ -544,7 +544,7 @@ def review_apply(
         values = imp.base.snapshot.get("placeholder_values") or None
         heading = keep_placeholders(base_section.get("heading", ""), heading, values)
         body = keep_placeholders(base_section.get("body", ""), body, values)
-        if heading.rstrip(_HEADING_END) == base_section.get("heading", "").rstrip(_HEADING_END):
+        if heading.rstrip(SENTENCE_END_CHARS) == base_section.get("heading", "").rstrip(SENTENCE_END_CHARS):
             # Printing a run-in heading adds its full stop; that is not the reviewer's change.
             heading = base_section.get("heading", "")
         merged_heading = merge(base_section.get("heading", ""), section.get("heading", ""), heading)

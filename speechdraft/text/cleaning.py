@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .genre import is_date_line, is_salutation, is_title_line
+from .genre import SENTENCE_END_CHARS, is_date_line, is_salutation, is_title_line
 
 # Hanzi (BMP blocks and the supplementary planes) and CJK punctuation, for space removal.
 HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -102,7 +102,7 @@ _SITE_KEYS = (
     "ORD",
     "全文共",
 )
-_SENTENCES = re.compile(r"[^。！？!?]*(?:[。！？!?]+|$)")
+_SENTENCES = re.compile(f"[^{SENTENCE_END_CHARS}]*(?:[{SENTENCE_END_CHARS}]+|$)")
 
 # Weaker signs of an advertising block; only trusted in the block above the title/salutation.
 _AD_HINTS = re.compile(r"会员|订阅|公众号|微信|[QＱ]{2}|资料|分享|平台|权益|迭代|广告|下载", re.IGNORECASE)

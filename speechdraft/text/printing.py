@@ -10,15 +10,14 @@ Nothing here touches the database: callers hand in plain values, tests need no f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
 
 from speechdraft.text.counting import count_chars
+from speechdraft.text.genre import SENTENCE_END, SENTENCE_END_CHARS, heading_marker
 from speechdraft.text.numerals import to_chinese_numeral
-from speechdraft.text.parser import heading_marker
 from speechdraft.text.placeholders import (
     bind_placeholders,
     printed_value,
@@ -29,8 +28,6 @@ from speechdraft.text.placeholders import (
 )
 
 PART = "part"
-SENTENCE_END = "。！？!?"
-_SENTENCE_END_RE = re.compile(r"[。！？!?]")
 
 
 @dataclass(frozen=True)
@@ -158,7 +155,7 @@ def fill_placeholders(
 
 def _run_in_heading(heading: str) -> str:
     # A run-in heading is one sentence; without its full stop the body would read as part of it.
-    return heading if not heading or heading[-1] in SENTENCE_END else heading + "。"
+    return heading if not heading or heading[-1] in SENTENCE_END_CHARS else heading + "。"
 
 
 def _single_line(text: str) -> str:
@@ -253,7 +250,7 @@ def split_marked_heading(text: str) -> tuple[str, str]:
     if found is None:
         return "", text
     after = first.lstrip()[len(found[1]) :].strip()
-    end = _SENTENCE_END_RE.search(after)
+    end = SENTENCE_END.search(after)
     if end is not None and end.end() < len(after):
         heading, lead = after[: end.end()], after[end.end() :].strip()
         body = "\n".join(p for p in (lead, rest.strip()) if p)
