@@ -4,7 +4,6 @@ import dataclasses
 
 from django.db import transaction
 
-from speechdraft.drafting.models import CONFLICT_NOTE
 from speechdraft.library.models import CorpusDocument
 from speechdraft.text.similarity import CheckSettings, SimilarityReport, check
 
@@ -72,7 +71,7 @@ def speech_check(*, speech, user) -> StoredReport:
         stored = StoredReport(
             speech=speech,
             # The text checked is the stored speech: a refused conflict copy saved after it is not.
-            revision=speech.revisions.exclude(note=CONFLICT_NOTE).order_by("-number").first(),
+            revision=speech.revisions.latest_stored(),
             text=text,
             check_settings=settings,
             total_chars=report.total_chars,

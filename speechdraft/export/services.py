@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from speechdraft.drafting.models import CONFLICT_NOTE, Revision, Speech
+from speechdraft.drafting.models import Revision, Speech
 from speechdraft.review.roundtrip import PROP_EXPORTED, PROP_REVISION, PROP_SPEECH, PROP_TITLE
 from speechdraft.review.services import comment_label, placed_comments
 from speechdraft.text.diff import word_diff
@@ -66,11 +66,6 @@ def flow_from_printed(printed: PrintedSpeech) -> list[ExportParagraph]:
     ]
 
 
-def current_revision(speech: Speech) -> Revision | None:
-    """The revision holding the speech's current text: the last save that was not a refused conflict."""
-    return speech.revisions.exclude(note=CONFLICT_NOTE).order_by("-number").first()
-
-
 def _properties(speech: Speech, revision: Revision | None) -> dict[str, str | int]:
     return {
         PROP_SPEECH: speech.pk,
@@ -83,7 +78,9 @@ def _properties(speech: Speech, revision: Revision | None) -> dict[str, str | in
 def speech_docx(speech: Speech, options: ExportOptions) -> tuple[bytes, str]:
     """A stored speech as a .docx and its download name (title and date)."""
     data = build_docx(
-        flow_from_printed(speech.printed()), options, properties=_properties(speech, current_revision(speech))
+        flow_from_printed(speech.printed()),
+        options,
+        properties=_properties(speech, speech.revisions.latest_stored()),
     )
     return data, export_filename(speech.title, speech.date if isinstance(speech.date, dt.date) else None)
 
@@ -113,7 +110,7 @@ def tracked_docx(
     revision it shows, so the 审阅稿 that comes back can be mapped onto that revision.
     """
     if new is None:
-        printed, base = speech.printed(), current_revision(speech)
+        printed, base = speech.printed(), speech.revisions.latest_stored()
         author = base.author if base else speech.owner
         when = base.created_at if base else timezone.now()
     else:
