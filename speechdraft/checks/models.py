@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from speechdraft.jsonfields import UnicodeJSONEncoder
+from speechdraft.text.counting import percent
 
 
 class SimilaritySettings(models.Model):
@@ -104,7 +105,7 @@ class SimilarityReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.speech} 查重 {self.copy_ratio:.1%}"
+        return f"{self.speech} 查重 {percent(self.copy_ratio)}"
 
     def get_absolute_url(self):
         from django.urls import reverse

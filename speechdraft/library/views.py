@@ -18,10 +18,11 @@ from .forms import (
     TemplateFromDocumentForm,
     TemplateSlotFormSet,
 )
-from .models import Block, CorpusDocument, SpeechTemplate
+from .models import Block, CorpusDocument, Role, SpeechTemplate
 from .services import corpus_import_uploads, template_create_from_document
 
-ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "part": "主体", "closing": "结尾"}
+# A parsed document's segments use the section roles plus its title line; the labels are Role's own.
+ROLE_LABELS = {"title": "标题", **dict(Role.choices)}
 
 
 def document_list(request):
