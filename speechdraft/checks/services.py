@@ -5,6 +5,7 @@ import dataclasses
 from django.db import transaction
 
 from speechdraft.library.models import CorpusDocument
+from speechdraft.text.printing import section_at
 from speechdraft.text.similarity import CheckSettings, SimilarityReport, check
 
 from .index import current_index
@@ -138,10 +139,10 @@ def lint_fix_apply(*, speech, user, text: str, spans, finding) -> bool:
     from speechdraft.drafting.services import speech_data, speech_save
 
     old = text[finding.start : finding.end]
-    section = next(((sid, a) for sid, a, b in spans if a <= finding.start < max(b, a + 1)), None)
-    if not old or section is None:
+    section_id = section_at(spans, finding.start)
+    if not old or section_id is None:
         return False
-    section_id, section_start = section
+    section_start = next(a for sid, a, _b in spans if sid == section_id)
     n = text.count(old, section_start, finding.start)
     data = speech_data(speech)
     item = next((s for s in data["sections"] if s["id"] == section_id), None)

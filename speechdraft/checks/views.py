@@ -9,6 +9,8 @@ from speechdraft.downloads import docx_response
 from speechdraft.drafting.models import section_key
 from speechdraft.drafting.services import get_speech_for
 from speechdraft.library.models import CorpusDocument
+from speechdraft.text.excerpts import around
+from speechdraft.text.printing import section_at
 
 from .models import SimilarityReport
 from .presentation import marked_paragraphs, section_for, section_marks, side_by_side
@@ -130,12 +132,13 @@ def _lint_response(request, speech, *, refresh: bool = False):
     findings = []
     for f in text_lint(text, speech=speech):
         located = f.rule != "length" and f.end > f.start
-        section = section_for(f.start, sections) if located else None
+        section = section_at(spans, f.start) if located else None
+        before, after = around(text, f.start, f.end, 15) if located else ("", "")
         item = {
             "finding": f,
             "excerpt": text[f.start : f.end] if located else "",
-            "before": text[max(0, f.start - 15) : f.start] if located else "",
-            "after": text[f.end : f.end + 15] if located else "",
+            "before": before,
+            "after": after,
             "section": section,
         }
         if section is not None:

@@ -15,9 +15,10 @@ from speechdraft.drafting.models import Revision, Speech
 from speechdraft.review.roundtrip import PROP_EXPORTED, PROP_REVISION, PROP_SPEECH, PROP_TITLE
 from speechdraft.review.services import comment_label, placed_comments
 from speechdraft.text.diff import word_diff
+from speechdraft.text.excerpts import around
 from speechdraft.text.parser import parse_speech
 from speechdraft.text.placeholders import bind_placeholders
-from speechdraft.text.printing import PrintedSpeech
+from speechdraft.text.printing import PrintedSpeech, section_at
 
 from .builder import (
     ChangeStamp,
@@ -206,7 +207,8 @@ def _guard_rows(speech, context_chars: int) -> list[dict]:
     labels = {s.pk: s for s in speech.sections.all()}
     rows = []
     for binding in bind_placeholders(text):
-        section_id = next((sid for sid, start, end in spans if start <= binding.start < end), None)
+        section_id = section_at(spans, binding.start)
+        before, after = around(text, binding.start, binding.end, context_chars)
         section = labels.get(section_id)
         rows.append(
             {
@@ -220,8 +222,8 @@ def _guard_rows(speech, context_chars: int) -> list[dict]:
                 "where": (section.heading.rstrip("。；，：！？") or section.get_role_display())
                 if section
                 else "标题或日期行",
-                "before": text[max(0, binding.start - context_chars) : binding.start],
-                "after": text[binding.end : binding.end + context_chars],
+                "before": before,
+                "after": after,
             }
         )
     return rows

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from speechdraft.pages import render_page
 from speechdraft.roles import is_manager, manager_required
+from speechdraft.text.excerpts import around
 from speechdraft.text.placeholders import facts_to_placeholders, find_source_facts
 
 from .forms import (
@@ -187,11 +188,8 @@ def block_detail(request, pk):
     source = block.source_document
     context = {"material": block}
     if source is not None and block.source_start is not None:
-        context.update(
-            before=source.text[max(0, block.source_start - 120) : block.source_start],
-            excerpt=block.source_excerpt,
-            after=source.text[block.source_end : block.source_end + 120],
-        )
+        before, after = around(source.text, block.source_start, block.source_end, 120)
+        context.update(before=before, excerpt=block.source_excerpt, after=after)
     return render(request, "library/block_detail.html", context)
 
 

@@ -96,6 +96,13 @@ class PrintedSpeech:
         return [(section.key, section.start, section.end) for section in self.sections]
 
 
+def section_at(spans: Iterable[tuple[Any, int, int]], offset: int) -> Any | None:
+    """The key of the section holding ``offset`` of the printed text, given ``(key, start, end)`` spans
+    (``PrintedSpeech.spans()``); an empty section holds its own start. None for the title and date
+    lines. 查重, 规范检查 and export link a position back to its section with this one rule."""
+    return next((key for key, start, end in spans if start <= offset < max(end, start + 1)), None)
+
+
 def part_marker(number: int, numbering: str) -> str:
     numeral = to_chinese_numeral(number)
     return f"第{numeral}、" if numbering == "di" else f"{numeral}、"
