@@ -9,6 +9,7 @@ from speechdraft.downloads import docx_response
 from speechdraft.drafting.models import section_key
 from speechdraft.drafting.services import get_speech_for
 from speechdraft.library.models import CorpusDocument
+from speechdraft.pages import render_page
 from speechdraft.text.excerpts import around
 from speechdraft.text.printing import section_at
 
@@ -157,6 +158,4 @@ def _lint_response(request, speech, *, refresh: bool = False):
         "counts": counts,
         "can_edit": speech.can_edit(request.user),
     }
-    if request.htmx:
-        return render(request, "checks/lint.html#lint-results", context)
-    return render(request, "checks/lint.html", context)
+    return render_page(request, "checks/lint.html", context, fragments={None: "lint-results"})

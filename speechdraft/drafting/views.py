@@ -673,9 +673,9 @@ def recommend_panel(request, pk):
         "example": example,
         "can_edit": speech.can_edit(request.user),
     }
-    if request.htmx:
-        return render(request, "drafting/recommend_panel.html#recommend-results", context)
-    return render(request, "drafting/recommend_panel.html", context)
+    return render_page(
+        request, "drafting/recommend_panel.html", context, fragments={None: "recommend-results"}
+    )
 
 
 def _slot_example(speech, section) -> list[str]:
