@@ -15,7 +15,7 @@ from speechdraft.text.genre import heading_marker
 from speechdraft.text.loading import LoadedDocument, check_upload, load_document
 from speechdraft.text.parser import ParsedSpeech, parse_speech
 
-from .models import Block, Category, CorpusDocument, Role
+from .models import Block, Category, CorpusDocument, Role, SpeechTemplate, TemplateSlot
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +284,6 @@ def template_create_from_document(
     blocks (cut now if it has none) are the parts' suggested material. Numbering and the run-in style
     follow the document.
     """
-    from .models import SpeechTemplate, TemplateSlot
 
     parsed = parse_speech(document.text)
     if not document.blocks.exists():

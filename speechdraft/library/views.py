@@ -20,6 +20,7 @@ from .forms import (
     TemplateSlotFormSet,
 )
 from .models import Block, CorpusDocument, Role, SpeechTemplate
+from .search import search_terms
 from .services import corpus_import_uploads, template_create_from_document
 
 # A parsed document's segments use the section roles plus its title line; the labels are Role's own.
@@ -176,7 +177,6 @@ def block_list(request):
 
 
 def _terms(form) -> list[str]:
-    from .search import search_terms
 
     return search_terms(form.cleaned_data["q"]) if form.is_valid() and form.cleaned_data["q"] else []
 

@@ -198,7 +198,7 @@ def _leading_noise(lines: list[tuple[str, str]]) -> set[int]:
 
 @functools.cache
 def _t2s():
-    from opencc import OpenCC
+    from opencc import OpenCC  # noqa: PLC0415 — optional heavy import, loaded on first use
 
     return OpenCC("t2s")
 
