@@ -36,8 +36,8 @@ from docx.shared import Twips
 from lxml import etree
 
 from speechdraft.export.layout import PageLayout, get_layout
-from speechdraft.text.genre import SENTENCE_END, heading_marker
-from speechdraft.text.ooxml import LINE_BREAKS, XML_ILLEGAL, one_line, xml_safe
+from speechdraft.text.genre import LINE_BREAKS, SENTENCE_END, heading_marker
+from speechdraft.text.ooxml import XML_ILLEGAL, one_line, xml_safe
 from speechdraft.text.parser import ParsedSpeech, find_subpoints
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
