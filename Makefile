@@ -63,7 +63,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	# Layer contracts of DESIGN §3 (.importlinter): text <- library <- drafting <- (checks | export).
+	# Layer contracts of DESIGN §3 (.importlinter): text <- library <- drafting <- review <- (checks | export).
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 

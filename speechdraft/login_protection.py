@@ -13,7 +13,7 @@ class LoginProtectionConfig(AxesAppConfig):
 
     def ready(self):
         super().ready()
-        from axes import models
+        from axes import models  # noqa: PLC0415 — axes models exist only after the app registry is ready
 
         # Read by the admin and by roles.name_permissions_in_chinese; no migration involved.
         for model, name in (

@@ -7,9 +7,13 @@ speech (可查看 / 可编辑) is per speech, not a role: see ``drafting.models.
 
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 
 MANAGER_GROUP = "管理员"
 DRAFTER_GROUP = "起草人"
@@ -78,8 +82,6 @@ _ACTIONS = {"add": "添加", "change": "修改", "delete": "删除", "view": "�
 def grant_manager_permissions(**kwargs) -> None:
     """Give the 管理员 group exactly the permissions on what it manages (run after each migrate, when
     Django has created the permission rows), and name every permission in Chinese for the admin."""
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
 
     group, _ = Group.objects.get_or_create(name=MANAGER_GROUP)
     Group.objects.get_or_create(name=DRAFTER_GROUP)
@@ -95,8 +97,6 @@ def grant_manager_permissions(**kwargs) -> None:
 
 def name_permissions_in_chinese() -> None:
     """Django stores built-in permission names as "Can add 讲话稿"; the admin shows them as stored."""
-    from django.contrib.auth.models import Permission
-    from django.utils import translation
 
     with translation.override("zh-hans"):
         for permission in Permission.objects.select_related("content_type"):
@@ -112,8 +112,6 @@ def name_permissions_in_chinese() -> None:
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lock-out answer: a Chinese page naming how long to wait and whom to ask."""
-    from django.conf import settings
-
     context = {
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "minutes": max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)),

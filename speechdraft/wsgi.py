@@ -1,3 +1,4 @@
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -62,13 +63,11 @@ application = LimitRequestBody(
 def _warm_up() -> None:
     """Load jieba and the 查重 index now: with gunicorn --preload this runs once, before the workers
     fork, so they share the memory and no user waits seconds for the first check."""
-    from speechdraft.checks.index import warm_up
+    from speechdraft.checks.index import warm_up  # noqa: PLC0415 — models load after get_wsgi_application()
 
     try:
         warm_up()
     except Exception:  # a missing table on a fresh database must not stop the server from starting
-        import logging
-
         logging.getLogger(__name__).exception("查重索引未能预先加载")
 
 

@@ -1,8 +1,14 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from speechdraft.jsonfields import UnicodeJSONEncoder
+from speechdraft.text.counting import percent
+from speechdraft.text.lint import FormulationRule
 
 
 class SimilaritySettings(models.Model):
@@ -30,8 +36,6 @@ class SimilaritySettings(models.Model):
 
 class LintRuleQuerySet(models.QuerySet):
     def formulations(self):
-        from speechdraft.text.lint import FormulationRule
-
         return [
             FormulationRule(r.pattern, r.message, r.suggestion, r.severity, r.is_regex)
             for r in self.filter(is_active=True)
@@ -64,10 +68,6 @@ class LintRule(models.Model):
         return self.pattern
 
     def clean(self):
-        import re
-
-        from django.core.exceptions import ValidationError
-
         if self.is_regex:
             try:
                 re.compile(self.pattern)
@@ -104,9 +104,7 @@ class SimilarityReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.speech} 查重 {self.copy_ratio:.1%}"
+        return f"{self.speech} 查重 {percent(self.copy_ratio)}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("checks:report", args=[self.pk])

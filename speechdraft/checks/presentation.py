@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from speechdraft.text.excerpts import around
+from speechdraft.text.printing import section_at
+
 CONTEXT_CHARS = 40
 
 
@@ -69,27 +72,27 @@ def side_by_side(text: str, matches: list[dict], sources: dict[int, str]) -> lis
             continue
         source = sources.get(m["source_id"], "")
         s0, s1 = m["source_start"], m["source_end"]
+        draft_before, draft_after = around(text, m["start"], m["end"], CONTEXT_CHARS)
+        source_before, source_after = around(source, s0, s1, CONTEXT_CHARS)
         pairs.append(
             Pair(
                 number=len(pairs) + 1,
                 match=m,
-                draft_before=text[max(0, m["start"] - CONTEXT_CHARS) : m["start"]],
+                draft_before=draft_before,
                 draft_text=text[m["start"] : m["end"]],
-                draft_after=text[m["end"] : m["end"] + CONTEXT_CHARS],
-                source_before=source[max(0, s0 - CONTEXT_CHARS) : s0],
+                draft_after=draft_after,
+                source_before=source_before,
                 source_text=source[s0:s1],
-                source_after=source[s1 : s1 + CONTEXT_CHARS],
+                source_after=source_after,
             )
         )
     return pairs
 
 
 def section_for(offset: int, sections: list[dict]) -> int | None:
-    """The speech section holding a position of the checked text (for links back to the editor)."""
-    for s in sections:
-        if s["start"] <= offset < s["end"] or (s["start"] == s["end"] == offset):
-            return s["id"]
-    return None
+    """The speech section holding a position of the checked text (for links back to the editor); the
+    report stores its sections as dicts, the rule is the print model's ``section_at``."""
+    return section_at([(s["id"], s["start"], s["end"]) for s in sections], offset)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,10 @@ from docx.enum.text import WD_COLOR_INDEX, WD_UNDERLINE
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from speechdraft.text.counting import percent
 from speechdraft.text.ooxml import xml_safe
 
 from .presentation import marked_paragraphs
-
-
-def _percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
 
 
 def _chinese_font(style, name: str = "宋体") -> None:
@@ -35,9 +32,9 @@ def report_docx(report) -> bytes:
     doc.add_paragraph(f"检测时间：{report.created_at:%Y-%m-%d %H:%M}    检测人：{report.created_by or '—'}")
     single = result.get("max_single_source")
     rows = [
-        ("总文字复制比", _percent(result["copy_ratio"])),
-        ("去除引用复制比", _percent(result["copy_ratio_excluding_quotes"])),
-        ("单篇最大文字复制比", f"{_percent(single['ratio'])}（{single['title']}）" if single else "0.0%"),
+        ("总文字复制比", percent(result["copy_ratio"])),
+        ("去除引用复制比", percent(result["copy_ratio_excluding_quotes"])),
+        ("单篇最大文字复制比", f"{percent(single['ratio'])}（{single['title']}）" if single else percent(0)),
         ("重复字数 / 总字数", f"{result['copied_chars']} / {result['total_chars']}"),
         ("疑似段落数 / 段落数", f"{result.get('suspect_paragraphs', 0)} / {len(result['paragraphs'])}"),
     ]
@@ -51,7 +48,7 @@ def report_docx(report) -> bytes:
     if result["sources"]:
         for s in result["sources"]:
             doc.add_paragraph(
-                f"{xml_safe(s['title'])}：{_percent(s['ratio'])}（{s['copied_chars']} 字）",
+                f"{xml_safe(s['title'])}：{percent(s['ratio'])}（{s['copied_chars']} 字）",
                 style="List Number",
             )
     else:

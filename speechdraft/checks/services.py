@@ -2,15 +2,18 @@
 
 import dataclasses
 
+from django.conf import settings
 from django.db import transaction
 
-from speechdraft.drafting.models import CONFLICT_NOTE
+from speechdraft.drafting.services import speech_data, speech_save
 from speechdraft.library.models import CorpusDocument
+from speechdraft.text.lint import lint_text
+from speechdraft.text.printing import section_at
 from speechdraft.text.similarity import CheckSettings, SimilarityReport, check
 
 from .index import current_index
+from .models import LintRule, SimilaritySettings
 from .models import SimilarityReport as StoredReport
-from .models import SimilaritySettings
 
 
 def office_check_settings(*, exclude_quotes: bool = False) -> CheckSettings:
@@ -72,7 +75,7 @@ def speech_check(*, speech, user) -> StoredReport:
         stored = StoredReport(
             speech=speech,
             # The text checked is the stored speech: a refused conflict copy saved after it is not.
-            revision=speech.revisions.exclude(note=CONFLICT_NOTE).order_by("-number").first(),
+            revision=speech.revisions.latest_stored(),
             text=text,
             check_settings=settings,
             total_chars=report.total_chars,
@@ -93,11 +96,6 @@ def text_lint(text: str, *, speech=None) -> list:
     With the ``speech`` the text was printed from, the rules that read the speech know its date, its
     own district and place, and the values its placeholders were filled with.
     """
-    from django.conf import settings
-
-    from speechdraft.text.lint import lint_text
-
-    from .models import LintRule
 
     context = {}
     if speech is not None:
@@ -136,13 +134,12 @@ def lint_fix_apply(*, speech, user, text: str, spans, finding) -> bool:
     The printed text adds part markers and joins paragraphs, so the words are located by their
     occurrence within their section (heading first, then body) rather than by offset.
     """
-    from speechdraft.drafting.services import speech_data, speech_save
 
     old = text[finding.start : finding.end]
-    section = next(((sid, a) for sid, a, b in spans if a <= finding.start < max(b, a + 1)), None)
-    if not old or section is None:
+    section_id = section_at(spans, finding.start)
+    if not old or section_id is None:
         return False
-    section_id, section_start = section
+    section_start = next(a for sid, a, _b in spans if sid == section_id)
     n = text.count(old, section_start, finding.start)
     data = speech_data(speech)
     item = next((s for s in data["sections"] if s["id"] == section_id), None)

@@ -9,6 +9,9 @@ from speechdraft.downloads import docx_response
 from speechdraft.drafting.models import section_key
 from speechdraft.drafting.services import get_speech_for
 from speechdraft.library.models import CorpusDocument
+from speechdraft.pages import render_page
+from speechdraft.text.excerpts import around
+from speechdraft.text.printing import section_at
 
 from .models import SimilarityReport
 from .presentation import marked_paragraphs, section_for, section_marks, side_by_side
@@ -130,12 +133,13 @@ def _lint_response(request, speech, *, refresh: bool = False):
     findings = []
     for f in text_lint(text, speech=speech):
         located = f.rule != "length" and f.end > f.start
-        section = section_for(f.start, sections) if located else None
+        section = section_at(spans, f.start) if located else None
+        before, after = around(text, f.start, f.end, 15) if located else ("", "")
         item = {
             "finding": f,
             "excerpt": text[f.start : f.end] if located else "",
-            "before": text[max(0, f.start - 15) : f.start] if located else "",
-            "after": text[f.end : f.end + 15] if located else "",
+            "before": before,
+            "after": after,
             "section": section,
         }
         if section is not None:
@@ -154,6 +158,4 @@ def _lint_response(request, speech, *, refresh: bool = False):
         "counts": counts,
         "can_edit": speech.can_edit(request.user),
     }
-    if request.htmx:
-        return render(request, "checks/lint.html#lint-results", context)
-    return render(request, "checks/lint.html", context)
+    return render_page(request, "checks/lint.html", context, fragments={None: "lint-results"})

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from speechdraft.formtools import StorableTextMixin, strip_unstorable
 from speechdraft.library.forms import BlockFilterForm
 from speechdraft.library.models import Role
+from speechdraft.text.printing import PlaceholderUse, normalise_value
 
 from .models import Speech, SpeechSection, display_name
-from .printing import PlaceholderUse, normalise_value
 from .services import MAX_SECTIONS
 
 MAX_PLACEHOLDER_VALUES = 200

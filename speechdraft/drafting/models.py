@@ -9,8 +9,7 @@ from django.utils import timezone
 from speechdraft.jsonfields import UnicodeJSONEncoder
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.search import search_terms
-
-from .printing import PrintedSpeech, SectionData, print_speech
+from speechdraft.text.printing import PrintedSpeech, SectionData, print_speech
 
 # Speeches stay in the 回收站 this long before `purge_trash` deletes them for good.
 TRASH_DAYS = 30
@@ -76,12 +75,7 @@ class SpeechQuerySet(models.QuerySet):
 
     def with_chars(self):
         """Annotate ``chars``: the 字数（不含标点） of the last saved revision, as the editor shows it."""
-        last = (
-            Revision.objects.filter(speech=OuterRef("pk"))
-            .exclude(note=CONFLICT_NOTE)
-            .order_by("-number")
-            .values("chars")[:1]
-        )
+        last = Revision.objects.stored().filter(speech=OuterRef("pk")).order_by("-number").values("chars")[:1]
         return self.annotate(chars=Subquery(last))
 
     def expired_trash(self, now=None):
@@ -205,6 +199,11 @@ class RevisionQuerySet(models.QuerySet):
     def stored(self):
         """Revisions whose text was stored as the speech, i.e. not refused conflict copies."""
         return self.exclude(kind=Revision.Kind.CONFLICT)
+
+    def latest_stored(self):
+        """The revision holding the speech's current text: the last save that was not a refused conflict
+        copy (what 查重, export and review read; one rule, here)."""
+        return self.stored().order_by("-number").first()
 
     def base_for(self, speech_id: int, version: int):
         """The revision holding the speech as it was at ``version`` — or, when autosaves of a writing

@@ -16,11 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from speechdraft.library.models import Block, Role, SpeechTemplate
-from speechdraft.text.diff import DiffPiece, word_diff  # noqa: F401 (re-exported)
 from speechdraft.text.merge import merge_fields, merge_sections
-
-from .models import CONFLICT_NOTE, Revision, Speech, SpeechSection, section_key
-from .printing import (
+from speechdraft.text.printing import (
     PlaceholderUse,
     PrintedSpeech,
     SectionData,
@@ -28,6 +25,8 @@ from .printing import (
     print_speech,
     split_marked_heading,
 )
+
+from .models import CONFLICT_NOTE, Revision, Speech, SpeechSection, section_key
 
 # The fields of a speech that an editor save carries and a revision snapshot keeps.
 SPEECH_FIELDS = (
@@ -671,8 +670,3 @@ def trash_purge(*, now=None, dry_run: bool = False) -> list[tuple[int, str]]:
     if gone and not dry_run:
         Speech.objects.filter(pk__in=[pk for pk, _ in gone]).delete()
     return gone
-
-
-# --- comparing ------------------------------------------------------------------------------------
-# The word diff is pure text work and lives in speechdraft/text/diff.py; `services.word_diff` and
-# `services.DiffPiece` stay importable from here for the views and for export.

@@ -18,7 +18,16 @@ from speechdraft.library.forms import BlockForm
 from speechdraft.library.models import Block, Role, SpeechTemplate
 from speechdraft.library.recommend import RecommendIndexPending, recommend
 from speechdraft.pages import from_script, login_required_json, render_page
+from speechdraft.text.diff import word_diff
+from speechdraft.text.genre import SENTENCE_END_CHARS
 from speechdraft.text.placeholders import COMMON_KEYS
+from speechdraft.text.printing import (
+    PrintedSpeech,
+    part_markers,
+    placeholder_occurrences,
+    placeholder_uses,
+    speaking_time,
+)
 
 from . import services
 from .forms import (
@@ -33,7 +42,6 @@ from .forms import (
     SpeechSearchForm,
 )
 from .models import TRASH_DAYS, Revision, Speech, SpeechSection, SpeechShare, display_name, section_key
-from .printing import PrintedSpeech, part_markers, placeholder_occurrences, placeholder_uses, speaking_time
 from .services import get_speech_for
 
 BLOCK_PANEL_SIZE = 20
@@ -392,7 +400,7 @@ def _conflict_html(request, outcome) -> str:
         .order_by("-number")
         .first()
     )
-    conflicts = [(c, services.word_diff(c.theirs or "", c.mine or "")) for c in outcome.conflicts]
+    conflicts = [(c, word_diff(c.theirs or "", c.mine or "")) for c in outcome.conflicts]
     return render_to_string(
         "drafting/editor.html#conflict",
         {"speech": current, "last": last, "refused": outcome.revision, "conflicts": conflicts},
@@ -507,7 +515,7 @@ def section_to_block(request, pk, section_pk):
     printed = speech.printed()
     span = next(s for s in printed.sections if s.key == section.pk)
     initial = {
-        "title": section.heading.rstrip("。！？")
+        "title": section.heading.rstrip(SENTENCE_END_CHARS)
         or printed.text[span.start : span.end][:30]
         or section.get_role_display(),
         "role": section.role,
@@ -538,7 +546,7 @@ def _diff_context(speech: Speech, a: int | None, b: int | None) -> dict:
     return {
         "old": old,
         "new": new,
-        "pieces": services.word_diff(old.as_text(), new.as_text()),
+        "pieces": word_diff(old.as_text(), new.as_text()),
         "a": a,
         "b": b,
     }
@@ -665,9 +673,9 @@ def recommend_panel(request, pk):
         "example": example,
         "can_edit": speech.can_edit(request.user),
     }
-    if request.htmx:
-        return render(request, "drafting/recommend_panel.html#recommend-results", context)
-    return render(request, "drafting/recommend_panel.html", context)
+    return render_page(
+        request, "drafting/recommend_panel.html", context, fragments={None: "recommend-results"}
+    )
 
 
 def _slot_example(speech, section) -> list[str]:

@@ -36,7 +36,9 @@ from docx.shared import Twips
 from lxml import etree
 
 from speechdraft.export.layout import PageLayout, get_layout
-from speechdraft.text.parser import ParsedSpeech, find_subpoints, heading_marker
+from speechdraft.text.genre import LINE_BREAKS, SENTENCE_END, heading_marker
+from speechdraft.text.ooxml import XML_ILLEGAL, one_line, xml_safe
+from speechdraft.text.parser import ParsedSpeech, find_subpoints
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -62,13 +64,10 @@ PAGE_NUMBER_EVEN_STYLE = "PageNumberEven"
 # 第一、/第一， is the same rank as 一、 in this genre (seed 000).
 LEVEL_BY_MARKER_STYLE = {"yi": 1, "di": 1, "paren": 2, "arabic": 3, "arabic_paren": 3}
 
-# A heading sentence ends at the first full stop; what follows in the same paragraph is body text.
-HEADING_SENTENCE_END = re.compile(r"[。！？]")
+# A heading sentence ends at the first sentence end (genre.SENTENCE_END, ASCII !? included); what
+# follows in the same paragraph is body text.
+HEADING_SENTENCE_END = SENTENCE_END
 
-# XML 1.0 forbids C0 controls other than tab/LF/CR, lone surrogates and U+FFFE/U+FFFF; lxml refuses them
-# outright, so one stray control character pasted from a PDF would otherwise make the export fail.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 _WINDOWS_RESERVED = {
     "CON",
     "PRN",
@@ -122,7 +121,7 @@ class ExportDocument:
 
 @dataclass(frozen=True)
 class ExportParagraph:
-    """One printed paragraph as the print model knows it (``drafting.printing.Paragraph`` in plain data).
+    """One printed paragraph as the print model knows it (``text.printing.Paragraph`` in plain data).
 
     ``kind`` is ``title``, ``subtitle``, ``salutation``, ``heading`` (a part heading on its own line),
     ``run_in`` (``heading`` sentence then ``body`` in one paragraph) or ``body``. ``key`` names the
@@ -177,7 +176,7 @@ class ExportFonts:
             ("楷体", self.kai),
             ("页码", self.page_number),
         ):
-            if not name or not name.strip() or _XML_ILLEGAL.search(name):
+            if not name or not name.strip() or XML_ILLEGAL.search(name):
                 raise ValueError(f"{label}字体名称无效，请填写 Word 中显示的字体名称，例如“仿宋_GB2312”。")
 
 
@@ -241,7 +240,7 @@ def build_docx(
         _add_custom_properties(document, properties)
     core = document.core_properties
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-    core.title = _one_line(_title_of(doc))[:255]
+    core.title = one_line(_title_of(doc))[:255]
     core.created = core.modified = now
     out = io.BytesIO()
     document.save(out)
@@ -279,7 +278,7 @@ def export_filename(title: str, date: dt.date | None = None) -> str:
     Chinese is kept (Django's FileResponse encodes it as RFC 6266 ``filename*``); what Windows refuses
     in a file name or what could break the header (quotes, separators, control characters) is dropped.
     """
-    stem = _FILENAME_ILLEGAL.sub("", _one_line(title))
+    stem = _FILENAME_ILLEGAL.sub("", one_line(title))
     stem = re.sub(r"\s+", " ", stem).strip(" .")
     stem = stem[:80].rstrip(" .") or "讲话稿"
     if stem.upper() in _WINDOWS_RESERVED:
@@ -287,16 +286,6 @@ def export_filename(title: str, date: dt.date | None = None) -> str:
     if date is not None:
         stem = f"{stem}_{date.isoformat()}"
     return f"{stem}.docx"
-
-
-def xml_safe(text: str) -> str:
-    """Text Word can store: XML-illegal control characters removed (a pasted form feed breaks a .docx)."""
-    return _XML_ILLEGAL.sub("", text or "")
-
-
-def _one_line(text: str) -> str:
-    """Text safe for XML on one line: illegal control characters removed, line breaks made spaces."""
-    return _XML_ILLEGAL.sub("", _LINE_BREAKS.sub(" ", text or ""))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -672,8 +661,8 @@ def _paragraphs(texts: Iterable[str]) -> list[str]:
     """Clean paragraphs: a newline inside a string starts a new paragraph, blank ones are dropped."""
     out = []
     for text in texts:
-        for line in _LINE_BREAKS.split(text or ""):
-            line = _XML_ILLEGAL.sub("", line).strip(" \t\u3000\u00a0")
+        for line in LINE_BREAKS.split(text or ""):
+            line = XML_ILLEGAL.sub("", line).strip(" \t\u3000\u00a0")
             if line:
                 out.append(line)
     return out

@@ -1,5 +1,7 @@
 from django import forms
 
+from .services import export_options
+
 
 class ExportForm(forms.Form):
     profile = forms.ChoiceField(
@@ -26,8 +28,6 @@ class ExportForm(forms.Form):
         return data
 
     def options(self):
-        from .services import export_options
-
         data = self.cleaned_data
         return export_options(
             profile=data["profile"],

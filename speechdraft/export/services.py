@@ -1,6 +1,6 @@
 """The Django side of the export: office settings in, a builder call, bytes and a file name out.
 
-A stored speech is exported from its print model (:class:`~speechdraft.drafting.printing.PrintedSpeech`),
+A stored speech is exported from its print model (:class:`~speechdraft.text.printing.PrintedSpeech`),
 which already knows which paragraph is the title, a heading or body text; only a plain-text file from
 the command line goes through the parser.
 """
@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from speechdraft.drafting.models import CONFLICT_NOTE, Revision, Speech
-from speechdraft.drafting.printing import PrintedSpeech
-from speechdraft.drafting.services import word_diff
+from speechdraft.drafting.models import Revision, Speech
 from speechdraft.review.roundtrip import PROP_EXPORTED, PROP_REVISION, PROP_SPEECH, PROP_TITLE
 from speechdraft.review.services import comment_label, placed_comments
+from speechdraft.text.diff import word_diff
+from speechdraft.text.excerpts import around
 from speechdraft.text.parser import parse_speech
 from speechdraft.text.placeholders import bind_placeholders
+from speechdraft.text.printing import PrintedSpeech, section_at
 
 from .builder import (
     ChangeStamp,
@@ -66,11 +67,6 @@ def flow_from_printed(printed: PrintedSpeech) -> list[ExportParagraph]:
     ]
 
 
-def current_revision(speech: Speech) -> Revision | None:
-    """The revision holding the speech's current text: the last save that was not a refused conflict."""
-    return speech.revisions.exclude(note=CONFLICT_NOTE).order_by("-number").first()
-
-
 def _properties(speech: Speech, revision: Revision | None) -> dict[str, str | int]:
     return {
         PROP_SPEECH: speech.pk,
@@ -83,7 +79,9 @@ def _properties(speech: Speech, revision: Revision | None) -> dict[str, str | in
 def speech_docx(speech: Speech, options: ExportOptions) -> tuple[bytes, str]:
     """A stored speech as a .docx and its download name (title and date)."""
     data = build_docx(
-        flow_from_printed(speech.printed()), options, properties=_properties(speech, current_revision(speech))
+        flow_from_printed(speech.printed()),
+        options,
+        properties=_properties(speech, speech.revisions.latest_stored()),
     )
     return data, export_filename(speech.title, speech.date if isinstance(speech.date, dt.date) else None)
 
@@ -113,7 +111,7 @@ def tracked_docx(
     revision it shows, so the 审阅稿 that comes back can be mapped onto that revision.
     """
     if new is None:
-        printed, base = speech.printed(), current_revision(speech)
+        printed, base = speech.printed(), speech.revisions.latest_stored()
         author = base.author if base else speech.owner
         when = base.created_at if base else timezone.now()
     else:
@@ -209,7 +207,8 @@ def _guard_rows(speech, context_chars: int) -> list[dict]:
     labels = {s.pk: s for s in speech.sections.all()}
     rows = []
     for binding in bind_placeholders(text):
-        section_id = next((sid for sid, start, end in spans if start <= binding.start < end), None)
+        section_id = section_at(spans, binding.start)
+        before, after = around(text, binding.start, binding.end, context_chars)
         section = labels.get(section_id)
         rows.append(
             {
@@ -223,8 +222,8 @@ def _guard_rows(speech, context_chars: int) -> list[dict]:
                 "where": (section.heading.rstrip("。；，：！？") or section.get_role_display())
                 if section
                 else "标题或日期行",
-                "before": text[max(0, binding.start - context_chars) : binding.start],
-                "after": text[binding.end : binding.end + context_chars],
+                "before": before,
+                "after": after,
             }
         )
     return rows

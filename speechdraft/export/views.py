@@ -3,10 +3,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from speechdraft.downloads import docx_response
 from speechdraft.drafting.services import get_speech_for
 
 from .forms import export_form
-from .http import docx_response
 from .preview import PreviewError, render_pdf
 from .services import (
     ExportError,

@@ -5,8 +5,10 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.urls import reverse
 
 from speechdraft.jsonfields import UnicodeJSONEncoder
+from speechdraft.library.search import search_terms
 
 
 class Role(models.TextChoices):
@@ -137,8 +139,6 @@ class CorpusDocument(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("library:document", args=[self.pk])
 
     def save(self, *args, **kwargs):
@@ -187,8 +187,6 @@ class SpeechTemplate(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("library:template", args=[self.pk])
 
 
@@ -230,8 +228,6 @@ class TemplateSlot(models.Model):
 class BlockQuerySet(models.QuerySet):
     def search(self, query: str):
         """jieba search over title and body: every query word must occur (AND), like a search box."""
-        from speechdraft.library.search import search_terms
-
         qs = self
         for term in search_terms(query):
             qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
@@ -281,8 +277,6 @@ class Block(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("library:block", args=[self.pk])
 
     def record_use(self) -> None:

@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 
 from speechdraft.text.counting import count_chars
 from speechdraft.text.errors import TextError
+from speechdraft.text.genre import heading_marker
 from speechdraft.text.loading import LoadedDocument, check_upload, load_document
-from speechdraft.text.parser import ParsedSpeech, heading_marker, parse_speech
+from speechdraft.text.parser import ParsedSpeech, parse_speech
 
-from .models import Block, Category, CorpusDocument, Role
+from .models import Block, Category, CorpusDocument, Role, SpeechTemplate, TemplateSlot
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +284,6 @@ def template_create_from_document(
     blocks (cut now if it has none) are the parts' suggested material. Numbering and the run-in style
     follow the document.
     """
-    from .models import SpeechTemplate, TemplateSlot
 
     parsed = parse_speech(document.text)
     if not document.blocks.exists():

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from speechdraft.pages import render_page
 from speechdraft.roles import is_manager, manager_required
+from speechdraft.text.excerpts import around
 from speechdraft.text.placeholders import facts_to_placeholders, find_source_facts
 
 from .forms import (
@@ -18,10 +19,12 @@ from .forms import (
     TemplateFromDocumentForm,
     TemplateSlotFormSet,
 )
-from .models import Block, CorpusDocument, SpeechTemplate
+from .models import Block, CorpusDocument, Role, SpeechTemplate
+from .search import search_terms
 from .services import corpus_import_uploads, template_create_from_document
 
-ROLE_LABELS = {"title": "标题", "salutation": "称呼", "opening": "开场", "part": "主体", "closing": "结尾"}
+# A parsed document's segments use the section roles plus its title line; the labels are Role's own.
+ROLE_LABELS = {"title": "标题", **dict(Role.choices)}
 
 
 def document_list(request):
@@ -178,7 +181,6 @@ def block_list(request):
 
 
 def _terms(form) -> list[str]:
-    from .search import search_terms
 
     return search_terms(form.cleaned_data["q"]) if form.is_valid() and form.cleaned_data["q"] else []
 
@@ -190,11 +192,8 @@ def block_detail(request, pk):
     source = block.source_document
     context = {"material": block}
     if source is not None and block.source_start is not None:
-        context.update(
-            before=source.text[max(0, block.source_start - 120) : block.source_start],
-            excerpt=block.source_excerpt,
-            after=source.text[block.source_end : block.source_end + 120],
-        )
+        before, after = around(source.text, block.source_start, block.source_end, 120)
+        context.update(before=before, excerpt=block.source_excerpt, after=after)
     return render(request, "library/block_detail.html", context)
 
 

@@ -24,9 +24,12 @@ from django.db import transaction
 from lxml import etree
 
 from speechdraft.drafting.models import Revision, Speech
-from speechdraft.drafting.printing import split_marked_heading, split_paragraphs
-from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save, word_diff
+from speechdraft.drafting.services import data_from_snapshot, speech_data, speech_save
+from speechdraft.text.diff import word_diff
+from speechdraft.text.genre import SENTENCE_END_CHARS
+from speechdraft.text.merge import merge_value
 from speechdraft.text.placeholders import bind_placeholders, printed_value
+from speechdraft.text.printing import split_marked_heading, split_paragraphs
 
 from .models import Comment
 
@@ -430,18 +433,14 @@ def _own_comment_texts(speech: Speech) -> set[str]:
 # --- applying --------------------------------------------------------------------------------------
 
 # How a section changed by the reviewer is merged with what was written in the app since the export:
-# (base, current, reviewer's) → merged text, or None when they cannot be merged. The rule here is the
-# section-level one; a three-way merge (text/merge.py) can take its place without changing the callers.
+# (base, current, reviewer's) → merged text, or None when they cannot be merged. The rule is the one
+# the editor's three-way merge uses for a single value (text/merge.py); the section-level sequence merge
+# does not fit here, because a 审阅稿 cannot add, delete or reorder sections, only change their text.
 Merge = Callable[[str, str, str], str | None]
-_HEADING_END = "。！？!?"
 
 
 def section_merge(base: str, current: str, theirs: str) -> str | None:
-    if theirs == base:
-        return current
-    if current in (base, theirs):
-        return theirs
-    return None
+    return merge_value(base, current, theirs)
 
 
 def reviewed_sections(imp: ReviewImport, accepted: set[int]) -> dict[object, list[str]]:
@@ -545,7 +544,7 @@ def review_apply(
         values = imp.base.snapshot.get("placeholder_values") or None
         heading = keep_placeholders(base_section.get("heading", ""), heading, values)
         body = keep_placeholders(base_section.get("body", ""), body, values)
-        if heading.rstrip(_HEADING_END) == base_section.get("heading", "").rstrip(_HEADING_END):
+        if heading.rstrip(SENTENCE_END_CHARS) == base_section.get("heading", "").rstrip(SENTENCE_END_CHARS):
             # Printing a run-in heading adds its full stop; that is not the reviewer's change.
             heading = base_section.get("heading", "")
         merged_heading = merge(base_section.get("heading", ""), section.get("heading", ""), heading)

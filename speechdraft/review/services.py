@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from speechdraft.drafting.models import CONFLICT_NOTE, Revision, Speech, SpeechShare
+from speechdraft.drafting.models import Speech, SpeechShare
 
 from .models import Assignment, Comment, Reply, ReviewState, Stage, StageChange
 
@@ -26,10 +26,6 @@ def state_of(speech: Speech) -> ReviewState:
     return state
 
 
-def latest_revision(speech: Speech) -> Revision | None:
-    return speech.revisions.exclude(note=CONFLICT_NOTE).order_by("-number").first()
-
-
 def is_reviewer(speech: Speech, user) -> bool:
     state = state_of(speech)
     return bool(state.pk) and state.assignments.filter(user=user).exists()
@@ -40,12 +36,12 @@ def edited_after_final(speech: Speech) -> bool:
     state = state_of(speech)
     if state.stage != Stage.FINAL or state.final_revision_id is None:
         return False
-    latest = latest_revision(speech)
+    latest = speech.revisions.latest_stored()
     return latest is not None and latest.pk != state.final_revision_id
 
 
 def _record(*, speech: Speech, state: ReviewState, to: str, user, note: str) -> StageChange:
-    latest = latest_revision(speech)
+    latest = speech.revisions.latest_stored()
     change = StageChange.objects.create(
         speech=speech,
         from_stage=state.stage,
@@ -133,7 +129,7 @@ def review_finalize(*, speech: Speech, user, note: str = "") -> StageChange:
         raise ValidationError("这一稿已经定稿。")
     if state.stage == Stage.FINAL:
         state.round += 1
-    revision = latest_revision(speech)
+    revision = speech.revisions.latest_stored()
     if revision is None:
         raise ValidationError("还没有保存过的版本，请先保存再定稿。")
     revision.name = f"第{state.round}稿{FINAL_NAME}"[:60]

@@ -10,14 +10,13 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .genre import is_date_line, is_salutation, is_title_line
+from .genre import LINE_BREAKS, SENTENCE_END_CHARS, is_date_line, is_salutation, is_title_line
 
 # Hanzi (BMP blocks and the supplementary planes) and CJK punctuation, for space removal.
 HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CJK_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·•"
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 # Python's \s covers every Unicode space (\u00a0, \u3000, \u2002 …); lines hold no newline here.
 _SPACES = re.compile(r"\s+")
 # Control characters that are not whitespace (\x07, \x7f, C1 controls).
@@ -102,7 +101,7 @@ _SITE_KEYS = (
     "ORD",
     "全文共",
 )
-_SENTENCES = re.compile(r"[^。！？!?]*(?:[。！？!?]+|$)")
+_SENTENCES = re.compile(f"[^{SENTENCE_END_CHARS}]*(?:[{SENTENCE_END_CHARS}]+|$)")
 
 # Weaker signs of an advertising block; only trusted in the block above the title/salutation.
 _AD_HINTS = re.compile(r"会员|订阅|公众号|微信|[QＱ]{2}|资料|分享|平台|权益|迭代|广告|下载", re.IGNORECASE)
@@ -118,7 +117,7 @@ class CleanedText:
 
 
 def clean_text(text: str) -> CleanedText:
-    raw_lines = _LINE_BREAKS.split(text)
+    raw_lines = LINE_BREAKS.split(text)
     lines = [(raw.strip(), normalise_line(raw)) for raw in raw_lines]
     lines = [(raw, clean) for raw, clean in lines if clean]
     noise = _leading_noise(lines) | {
@@ -198,7 +197,7 @@ def _leading_noise(lines: list[tuple[str, str]]) -> set[int]:
 
 @functools.cache
 def _t2s():
-    from opencc import OpenCC
+    from opencc import OpenCC  # noqa: PLC0415 — optional heavy import, loaded on first use
 
     return OpenCC("t2s")
 

@@ -15,3 +15,9 @@ COUNT_LABEL = "字数（不含标点）"
 def count_chars(text: str) -> int:
     """Characters that count: hanzi, Latin letters and digits; punctuation and whitespace do not."""
     return countable_chars(text)
+
+
+def percent(ratio: float) -> str:
+    """A ratio stored as a fraction, shown as CNKI reports show it: a percentage with one decimal
+    ("12.3%"). The 查重 page, its .docx report and the command line all print it with this."""
+    return f"{ratio * 100:.1f}%"

@@ -27,7 +27,8 @@ WORD_DIFF_LIMIT = 4000
 # Characters segmented into words per comparison, both sides together: a revision that rewrote half of
 # a 200,000-character speech still compares in well under a second; the rest reads sentence by sentence.
 WORD_DIFF_BUDGET = 40_000
-# Sentences end at 。！？!?； and at line ends; the end mark stays with its sentence.
+# For diffing, a clause ends at ；; too (finer than genre.SENTENCE_END_CHARS, on purpose: a changed
+# clause of a long enumerating sentence is compared alone) and at line ends; the mark stays with it.
 _ENDS = "。！？!?；;\n"
 _CLOSERS = "”’」』）)"
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 
+# What ends a line in text from any source: CRLF, LF, CR, and the Unicode line and paragraph separators,
+# vertical tab, form feed and NEL that pasted or converted text carries. Cleaning splits lines with it;
+# the .docx writers turn it into spaces where one line is required.
+LINE_BREAKS = re.compile("\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+
 # Chinese numerals of a heading or sub-point number: 一 … 九十九.
 NUMERAL = "[一二三四五六七八九十]{1,3}"
 

@@ -15,6 +15,7 @@ from datetime import date
 import regex
 
 from .counting import count_chars
+from .genre import SENTENCE_END_CHARS
 from .numerals import from_chinese_numeral, to_chinese_numeral
 from .parser import ParsedSpeech, parse_speech
 from .placeholders import (
@@ -33,7 +34,7 @@ _CJK = r"[\u3400-\u9fff]"
 # Half-width marks between or right after Chinese characters; the value is the full-width mark.
 _HALF_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _HALF_WIDTH_RE = re.compile(rf"(?<={_CJK})[,;:?!()]|[,;:?!()](?={_CJK})")
-_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+_SENTENCE = re.compile(f"[^{SENTENCE_END_CHARS}\n]+[{SENTENCE_END_CHARS}]?")
 _NOT_WORD = re.compile(r"[\s，。；：！？、“”‘’（）《》,.;:!?()\"']+")
 
 

@@ -98,6 +98,14 @@ def merge_sections(
     return Merged([(key, values[key]) for key in order], conflicts)
 
 
+def merge_value(base: V, mine: V, theirs: V) -> V | None:
+    """One value changed on two sides since ``base``: the side that changed it wins, ``None`` when both
+    changed it differently (the caller reports a conflict). The 审阅稿 apply step merges a section's
+    heading and body, and the title, with this rule."""
+    value, clash = _value3(base, mine, theirs, True)
+    return None if clash else value
+
+
 def merge_fields(
     base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:

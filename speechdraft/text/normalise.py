@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cleaning import simplify_char
+from .genre import SENTENCE_END, SENTENCE_END_CHARS
 
 # Blocks whose characters may have a traditional form that OpenCC simplifies.
 _HANZI_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
@@ -180,7 +181,6 @@ _CITING_CONTEXT = 12  # characters before the opening mark searched for the verb
 # sentence end is a scare quote or a name (“传声筒”, “四个全面”, “乡村振兴，代表在行动”) and belongs to
 # the text around it.
 QUOTATION_MIN_CHARS = 15
-_SENTENCE_INSIDE = re.compile(r"[。！？!?]")
 
 
 def citation_spans(text: str) -> list[tuple[int, int]]:
@@ -195,7 +195,7 @@ def citation_spans(text: str) -> list[tuple[int, int]]:
             text[start] in "《〈"
             or _CITING_VERB.search(text, max(0, start - _CITING_CONTEXT), start)
             or countable_chars(inner) >= QUOTATION_MIN_CHARS
-            or _SENTENCE_INSIDE.search(inner.rstrip("。！？!?")) is not None
+            or SENTENCE_END.search(inner.rstrip(SENTENCE_END_CHARS)) is not None
             or (inner.endswith(("。", "！", "？")) and countable_chars(inner) >= 8)
         ):
             found.append((start, end))

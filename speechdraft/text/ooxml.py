@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
+from .genre import LINE_BREAKS
+
 # Characters XML 1.0 forbids (a pasted form feed or a lone surrogate breaks a .docx).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-LINE_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 
 
 def xml_safe(text: str) -> str:

@@ -1,7 +1,9 @@
 """The speech parser: title, salutation, opening, numbered parts with sub-points, closing.
 
-Every rule about the genre's numbering lives here (``heading_marker``, ``find_subpoints``) so that
-import, templates, export and lint agree on what a heading is. Matching runs on a simplified
+The genre's shared constants and line predicates (numbering markers, salutations, date lines, sentence
+ends) live in ``genre.py``, which cleaning reads too; the parser builds the speech's structure from
+them (``find_subpoints`` lives here) so that import, templates, export and lint agree on what a
+heading is. Matching runs on a simplified
 shadow of the text (same length), so traditional-character speeches parse too; everything
 returned is sliced from the text as written.
 """
@@ -12,49 +14,32 @@ import re
 from dataclasses import dataclass
 
 from speechdraft.text.cleaning import simplified_shadow
+from speechdraft.text.genre import (
+    DATE_LINE,
+    NUMERAL,
+    NUMERAL_LIST,
+    SALUTATION,
+    SENTENCE_END,
+    VOCATIVES,
+    heading_marker,
+    heading_match,
+)
 from speechdraft.text.numerals import from_chinese_numeral
 from speechdraft.text.placeholders import Placeholder, find_placeholders
 
-_NUM = "[一二三四五六七八九十]{1,3}"
-
-# Whom a speech addresses. A bare noun ("代表") is a vocative only after 各位/全体 or as a later item
-# of the list ("各位副主任、秘书长，各位委员"), so that a sentence starting "代表，…" is not one.
-_AUDIENCE = (
-    r"(?:老|新)?(?:代表|委员|领导|同志|来宾|嘉宾|同事|朋友|主任|副主任|秘书长|副秘书长|老同志|同学|干部)"
-)
-_PLURAL = r"(?:老)?同志们|代表们|委员们|朋友们|女士们|先生们|同学们"
-_VOCATIVE = rf"(?:尊敬的)?(?:(?:各位|全体){_AUDIENCE}|{_PLURAL})"
-_NEXT_VOCATIVE = rf"(?:尊敬的)?(?:(?:各位|全体)?{_AUDIENCE}|{_PLURAL})"
-_VOCATIVES = rf"{_VOCATIVE}(?:\s*[、，,和及]\s*{_NEXT_VOCATIVE})*"
-_SALUTATION = re.compile(rf"{_VOCATIVES}\s*[：:]")
 # A closing addresses the audience again: "同志们，" / "各位代表、同志们，" / "同志们！".
-_CLOSING = re.compile(rf"{_VOCATIVES}\s*[，,！!]")
+_CLOSING = re.compile(rf"{VOCATIVES}\s*[，,！!]")
 _CLOSING_WORDS = re.compile(r"(?:让我们|最后，|总之，|衷心希望|希望(?:各位|大家|全体))")
-_TITLE_WORDS = re.compile(r"讲话|发言|致辞|讲稿|党课|报告")
 # "在全区人大代表培训班上的讲话" glued to the salutation when a file has lost its line breaks.
-_RUN_IN_TITLE = re.compile(rf"在[^，。；！？：\n]{{2,60}}?的(?:讲话|发言|致辞)(?=\s*{_VOCATIVES}\s*[：:])")
-_DATE_LINE = re.compile(
-    r"[（(]?[\d〇○零一二三四五六七八九十]{2,4}\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
-    r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?[）)]?"
-)
+_RUN_IN_TITLE = re.compile(rf"在[^，。；！？：\n]{{2,60}}?的(?:讲话|发言|致辞)(?=\s*{VOCATIVES}\s*[：:])")
 _MAX_SUBTITLES = 4
-_SENTENCE_END = re.compile(r"[。！？!?]")
 _LINE_END_PUNCT = "，。；：！？,.;:!?、"
 
-_MARKERS = (
-    ("yi", re.compile(rf"(?P<num>{_NUM})、")),
-    ("di", re.compile(rf"第(?P<num>{_NUM})[、，,：:]")),
-    ("paren", re.compile(rf"[（(](?P<num>{_NUM})[）)]")),
-    ("arabic", re.compile(r"(?P<num>\d{1,2})[.．、](?!\d)")),
-    ("arabic_paren", re.compile(r"[（(](?P<num>\d{1,2})[）)]")),
-)
-# "一、二线城市", "一、二、三产业": a list of ordinals, not a heading.
-_NUMERAL_LIST = re.compile(rf"{_NUM}(?:、{_NUM})*(?:、|线|级|类|产|等|批|期|流|档|星|季度|年级)")
 _TOP_STYLES = ("yi", "di", "paren")
 
 # Sub-point markers: 一是 / 二要 / 第三，. The 是 and 要 forms are one family because speeches mix
 # them (seed 004: "一是…二是…三是…四要…").
-_SUBPOINT = re.compile(rf"(?P<num>{_NUM})(?P<verb>是|要)|第(?P<dnum>{_NUM})[，、：]")
+_SUBPOINT = re.compile(rf"(?P<num>{NUMERAL})(?P<verb>是|要)|第(?P<dnum>{NUMERAL})[，、：]")
 _SUBPOINT_BOUNDARY = "。！？；：!?;:\n"
 _LEAD_END = "。；！？!?;"
 
@@ -138,43 +123,9 @@ class ParsedSpeech:
 # --- helpers shared with presentation and lint -------------------------------------------------
 
 
-def heading_marker(line: str) -> tuple[str, str] | None:
-    """("yi"|"di"|"paren"|"arabic"|"arabic_paren", marker) when ``line`` starts with a numbering
-    prefix (一、 第一、 第一， （一） 1. （1）), else None. Leading whitespace is ignored."""
-    found = _heading_match(line.lstrip())
-    return (found[0], found[1].group()) if found else None
-
-
-def _heading_match(line: str, pos: int = 0) -> tuple[str, re.Match[str]] | None:
-    for style, pattern in _MARKERS:
-        match = pattern.match(line, pos)
-        if match is None:
-            continue
-        if style == "yi" and _NUMERAL_LIST.match(line, match.end()):
-            return None
-        return style, match
-    return None
-
-
 def _marker_number(match: re.Match[str]) -> int:
     num = match.group("num")
     return int(num) if num.isdigit() else from_chinese_numeral(num)
-
-
-def is_salutation(line: str) -> bool:
-    """True for a salutation line such as "各位代表、同志们：" (expects simplified characters)."""
-    return _SALUTATION.fullmatch(line.strip()) is not None
-
-
-def is_title_line(line: str) -> bool:
-    """True for an obvious title such as "在全区人大代表培训班上的讲话" (expects simplified characters)."""
-    line = line.strip()
-    return (
-        0 < len(line) <= 60
-        and _TITLE_WORDS.search(line) is not None
-        and not re.search(r"[，。；：！？,;:!?]", line)
-        and heading_marker(line) is None
-    )
 
 
 def find_subpoints(text: str) -> list[SubPoint]:
@@ -279,22 +230,22 @@ def _is_title_candidate(line: str) -> bool:
     return (
         len(line) <= 60
         and line[-1] not in _LINE_END_PUNCT
-        and not _SALUTATION.fullmatch(line)
+        and not SALUTATION.fullmatch(line)
         and heading_marker(line) is None
-        and not _SENTENCE_END.search(line)
+        and not SENTENCE_END.search(line)
     )
 
 
 def _is_subtitle(line: str) -> bool:
     """A line under the title: a date, the speaker, "——在…上的讲话" under a slogan title, "（摘要）"."""
-    if _DATE_LINE.fullmatch(line):
+    if DATE_LINE.fullmatch(line):
         return True
     return (
         len(line) <= 40
         and not re.search(r"[，。；！？,;!?]", line)
         and line[-1] not in "：:"
         and heading_marker(line) is None
-        and not _SALUTATION.fullmatch(line)
+        and not SALUTATION.fullmatch(line)
     )
 
 
@@ -331,7 +282,7 @@ def parse_speech(text: str) -> ParsedSpeech:
 
     if index < len(spans):
         start, end = spans[index]
-        match = _SALUTATION.match(shadow, start, end)
+        match = SALUTATION.match(shadow, start, end)
         if match:
             rest = _skip_space(text, match.end(), end)
             salutation_span = (start, match.end())
@@ -399,7 +350,7 @@ def _part_starts_in_styles(
     starts: list[_PartStart] = []
     top_style = None
     for at, (start, _) in enumerate(body):
-        found = _heading_match(shadow, start)
+        found = heading_match(shadow, start)
         if found is None or found[0] not in styles:
             continue
         style, match = found
@@ -410,7 +361,7 @@ def _part_starts_in_styles(
     return starts
 
 
-_INLINE_YI = re.compile(rf"(?P<num>{_NUM})、")
+_INLINE_YI = re.compile(rf"(?P<num>{NUMERAL})、")
 
 
 def _inline_part_starts(
@@ -428,7 +379,7 @@ def _inline_part_starts(
             before = _char_before(shadow, start, match.start())
             if before and before not in "。！？!?":
                 continue
-            if _NUMERAL_LIST.match(shadow, match.end()):
+            if NUMERAL_LIST.match(shadow, match.end()):
                 continue
             if from_chinese_numeral(match.group("num")) != expected:
                 continue
@@ -480,13 +431,13 @@ def _closing_index(shadow: str, body: list[tuple[int, int]], part_starts: list[_
 
 def _heading_end(shadow: str, match: re.Match[str], paragraph_end: int) -> int | None:
     """End of a run-in heading sentence (after its 。！？), or None for an own-line heading."""
-    sentence_end = _SENTENCE_END.search(shadow, match.end(), paragraph_end)
+    sentence_end = SENTENCE_END.search(shadow, match.end(), paragraph_end)
     if sentence_end is None or _rstrip_to(shadow, match.end(), paragraph_end) <= sentence_end.end():
         return None
     return sentence_end.end()
 
 
-_INLINE_CLOSING = re.compile(rf"(?<=[。！？!?])\s*(?={_VOCATIVES}\s*[，,！!])")
+_INLINE_CLOSING = re.compile(rf"(?<=[。！？!?])\s*(?={VOCATIVES}\s*[，,！!])")
 
 
 def _inline_closing(

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import normalise as normalise_module
 from . import tokenizer
 from .fingerprints import REGION_CHARS, FingerprintIndex, fingerprints, kgram_hashes
 from .fingerprints import K as FP_K
@@ -699,7 +700,6 @@ def _align(
 
 def warm_up() -> None:
     """Load jieba and build the normalisation tables now (≈ 1–2 s), e.g. before a server forks."""
-    from . import normalise as normalise_module
 
     normalise_module.warm_up()
     tokenizer.warm_up()

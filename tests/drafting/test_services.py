@@ -211,29 +211,3 @@ def test_purge_trash_deletes_only_what_expired(drafter, capsys):
     assert set(Speech.objects.values_list("title", flat=True)) == {"新", "在用"}
     assert not Revision.objects.filter(speech_id=old.pk).exists()
     assert alive.pk
-
-
-def test_word_diff_marks_inserted_and_deleted_words():
-    old, new = (
-        "人大代表要依法履职。代表要认真审议报告。",
-        "人大代表要认真依法履职，接受监督。代表要审议报告。",
-    )
-    ops = [(p.op, p.text) for p in services.word_diff(old, new)]
-    assert ("insert", "认真") in ops
-    assert ("delete", "认真") in ops
-    # Words are never split: the pieces rebuild both texts exactly.
-    assert "".join(t for op, t in ops if op != "insert") == old
-    assert "".join(t for op, t in ops if op != "delete") == new
-
-
-def test_word_diff_across_paragraphs_keeps_untouched_ones_whole():
-    old = "第一段不变。\n第二段，代表要依法履职。\n第三段不变。"
-    new = "第一段不变。\n第二段，代表要认真依法履职。\n新增一段。\n第三段不变。"
-    pieces = services.word_diff(old, new)
-    assert pieces[0].op == "equal" and pieces[0].text.startswith("第一段不变。\n")
-    assert ("insert", "认真") in [(p.op, p.text) for p in pieces]
-    assert any(p.op == "insert" and "新增一段。" in p.text for p in pieces)
-    assert pieces[-1] == services.DiffPiece("equal", "第三段不变。")
-    assert "".join(p.text for p in pieces if p.op != "insert") == old
-    assert "".join(p.text for p in pieces if p.op != "delete") == new
-    assert services.word_diff(old, old) == [services.DiffPiece("equal", old)]

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from speechdraft.drafting.models import Revision, Speech, SpeechShare
@@ -268,15 +269,21 @@ def _edit(payload, index, body):
     return {**payload, "sections": json.dumps(sections, ensure_ascii=False)}
 
 
-def test_a_stale_save_to_another_section_is_merged_without_asking(logged_in, speech, colleague):
+@pytest.fixture
+def colleague_saved_opening(speech, colleague):
+    """A colleague with edit rights saved a new 开场 from the same base the writer still holds;
+    returns (that base payload, the save URL)."""
     share(speech, colleague, can_edit=True)
-    from django.test import Client
-
     other = Client()
     other.force_login(colleague)
     base = save_payload(speech)
     url = reverse("drafting:save", args=[speech.pk])
     assert other.post(url, _edit(base, 1, "同事写的开场。")).status_code == 200
+    return base, url
+
+
+def test_a_stale_save_to_another_section_is_merged_without_asking(logged_in, speech, colleague_saved_opening):
+    base, url = colleague_saved_opening
     response = logged_in.post(url, _edit(base, -1, "我写的结尾！"))
     data = response.json()
     assert response.status_code == 200 and data["merged"] and data["version"] == 3
@@ -287,16 +294,9 @@ def test_a_stale_save_to_another_section_is_merged_without_asking(logged_in, spe
 
 
 def test_the_same_section_changed_on_both_sides_is_a_409_naming_it_with_both_texts(
-    logged_in, speech, colleague
+    logged_in, speech, colleague_saved_opening
 ):
-    share(speech, colleague, can_edit=True)
-    from django.test import Client
-
-    other = Client()
-    other.force_login(colleague)
-    base = save_payload(speech)
-    url = reverse("drafting:save", args=[speech.pk])
-    assert other.post(url, _edit(base, 1, "同事写的开场。")).status_code == 200
+    base, url = colleague_saved_opening
     response = logged_in.post(url, _edit(_edit(base, 1, "我写的开场。"), -1, "我写的结尾！"))
     assert response.status_code == 409
     data = response.json()

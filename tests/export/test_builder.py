@@ -345,3 +345,22 @@ def test_builder_does_not_import_django():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_numbered_line_ends_its_heading_at_an_ascii_exclamation_mark_too():
+    # One sentence-end set for the whole app (text/genre.py): "!" ends a heading sentence as "！" does.
+    speech = ExportDocument(
+        title="在全区人大代表培训班上的讲话",
+        parts=(
+            ExportPart(
+                heading="一、提高认识",
+                paragraphs=("1.加强学习!要牢固树立终身学习的理念。",),
+                run_in=False,
+            ),
+        ),
+    )
+    document = open_docx(build_docx(speech))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("1."))
+    assert paragraph.runs[0].text == "1.加强学习!"
+    assert paragraph.runs[0].style.name.startswith("三级标题")
+    assert "要牢固树立终身学习的理念。" in paragraph.text[len("1.加强学习!") :]

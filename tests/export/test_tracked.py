@@ -13,10 +13,9 @@ from django.urls import reverse
 from docx import Document
 from lxml import etree
 
-from speechdraft.drafting.services import speech_data, speech_save
 from speechdraft.export.builder import ChangeStamp, ExportParagraph, WordComment, build_docx
-from speechdraft.review.services import comment_add
 from tests.drafting.factories import make_speech
+from tests.review.factories import make_revised_speech
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STAMP = ChangeStamp("王秘书", dt.datetime(2024, 7, 20, 9, 30, tzinfo=dt.UTC))
@@ -132,21 +131,7 @@ def test_custom_properties_name_the_speech_and_revision():
 
 @pytest.fixture
 def revised(drafter, colleague):
-    speech = make_speech(drafter)
-    data = speech_data(speech)
-    data["sections"][2]["body"] = data["sections"][2]["body"].replace("宪法规定", "宪法明确规定")
-    speech_save(speech=speech, user=drafter, base_version=speech.version, data=data)
-    speech.refresh_from_db()
-    part = speech.sections.all()[2]
-    comment_add(
-        speech=speech,
-        user=colleague,
-        section_id=part.pk,
-        anchor_text="一切权力属于人民",
-        anchor_offset=0,
-        body="请核对原文",
-    )
-    return speech
+    return make_revised_speech(drafter, colleague)
 
 
 @pytest.mark.django_db

@@ -13,9 +13,9 @@ from speechdraft.drafting.services import speech_data, speech_save
 from speechdraft.export.preview import render_pdf
 from speechdraft.export.services import export_options, speech_docx, speech_tracked_docx
 from speechdraft.review.roundtrip import review_apply, review_import
-from speechdraft.review.services import comment_add
 from tests.drafting.factories import PARTS, make_sections, make_speech
 from tests.export.pdf_measure import pdf_pages
+from tests.review.factories import make_revised_speech
 from tests.review.office import edit_docx, inspect_docx, needs_office
 
 pytestmark = [pytest.mark.soffice, pytest.mark.django_db, needs_office]
@@ -34,18 +34,7 @@ def edited(speech, user, **bodies):
 @pytest.fixture
 def revised(drafter, colleague):
     """A speech at its second version (one word changed in 一、) with an open 批注 by 李科长."""
-    speech = make_speech(drafter)
-    part = speech.sections.all()[2]
-    edited(speech, drafter, s2=part.body.replace("宪法规定", "宪法明确规定"))
-    comment_add(
-        speech=speech,
-        user=colleague,
-        section_id=part.pk,
-        anchor_text="一切权力属于人民",
-        anchor_offset=0,
-        body="请核对原文",
-    )
-    return speech
+    return make_revised_speech(drafter, colleague)
 
 
 def test_libreoffice_lists_the_redlines_and_comments_of_an_exported_tracked_copy(revised):

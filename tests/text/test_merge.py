@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechdraft.text.merge import merge_fields, merge_sections
+from speechdraft.text.merge import merge_fields, merge_sections, merge_value
 
 BASE = [(1, "各位代表、同志们："), (2, "开场。"), (3, "一、提高认识。"), (4, "二、依法履职。"), (5, "结尾！")]
 
@@ -125,3 +125,10 @@ def test_a_reorder_on_one_side_keeps_its_order_whatever_the_other_adds(data, bas
     merged = merge_sections(base, list(mine), theirs)
     kept = [k for k, _ in merged.items if k in dict(base)]
     assert kept == [k for k, _ in mine if k in kept]
+
+
+def test_one_value_takes_the_side_that_changed_it_and_refuses_two_different_changes():
+    assert merge_value("依法履职", "依法履职", "认真依法履职") == "认真依法履职"
+    assert merge_value("依法履职", "依法履职。", "依法履职") == "依法履职。"
+    assert merge_value("依法履职", "同一改动", "同一改动") == "同一改动"
+    assert merge_value("依法履职", "甲改", "乙改") is None

@@ -4,15 +4,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from speechdraft.text.genre import heading_marker, is_salutation, is_title_line
 from speechdraft.text.loading import load_document
-from speechdraft.text.parser import (
-    ParsedSpeech,
-    find_subpoints,
-    heading_marker,
-    is_salutation,
-    is_title_line,
-    parse_speech,
-)
+from speechdraft.text.parser import ParsedSpeech, find_subpoints, parse_speech
 
 from .conftest import CASES, SEED_000, SEED_004
 

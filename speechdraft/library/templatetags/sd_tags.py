@@ -1,6 +1,7 @@
 from django import template
 
 from speechdraft.roles import is_manager as _is_manager
+from speechdraft.text.counting import percent as format_percent
 
 register = template.Library()
 
@@ -14,7 +15,7 @@ def is_manager(user) -> bool:
 def percent(value) -> str:
     """Ratios are stored as fractions; CNKI reports show them as percentages with one decimal."""
     try:
-        return f"{float(value) * 100:.1f}%"
+        return format_percent(float(value))
     except (TypeError, ValueError):
         return "—"
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from speechdraft.checks.index import warm_up
 from speechdraft.checks.services import similarity_check_text
+from speechdraft.text.counting import percent
 from speechdraft.text.errors import EmptyDocumentError, TextError
 from speechdraft.text.loading import read_document
 
@@ -35,11 +36,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(
-            f"总文字复制比：{report.copy_ratio:.1%}    去除引用复制比：{report.copy_ratio_excluding_quotes:.1%}"
+            f"总文字复制比：{percent(report.copy_ratio)}    去除引用复制比：{percent(report.copy_ratio_excluding_quotes)}"
         )
         if report.max_single_source:
             s = report.max_single_source
-            self.stdout.write(f"单篇最大文字复制比：{s.ratio:.1%}（{s.title}）")
+            self.stdout.write(f"单篇最大文字复制比：{percent(s.ratio)}（{s.title}）")
         self.stdout.write(f"重复字数 / 总字数：{report.copied_chars} / {report.total_chars}")
         for m in report.matches:
             flag = (

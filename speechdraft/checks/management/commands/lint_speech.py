@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from speechdraft.checks.services import text_lint
+from speechdraft.drafting.models import Speech
 from speechdraft.text.errors import TextError
 from speechdraft.text.loading import read_document
 
@@ -31,8 +32,6 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             obj = None
         else:
-            from speechdraft.drafting.models import Speech
-
             obj = Speech.objects.alive().filter(pk=speech).first()
             if obj is None:
                 raise CommandError(f"找不到编号为 {speech} 的讲话稿。")

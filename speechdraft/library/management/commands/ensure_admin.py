@@ -2,6 +2,7 @@ import os
 import secrets
 import socket
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -12,7 +13,6 @@ from speechdraft.roles import MANAGER_GROUP
 def login_address() -> str:
     """The login page where the server will actually answer: HOST and PORT are what `make run` passes to
     gunicorn; with HTTPS=1 the reverse proxy answers on the first ALLOWED_HOSTS name."""
-    from django.conf import settings
 
     if settings.HTTPS:
         return f"https://{settings.ALLOWED_HOSTS[0]}/accounts/login/"

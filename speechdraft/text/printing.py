@@ -10,15 +10,14 @@ Nothing here touches the database: callers hand in plain values, tests need no f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
 
 from speechdraft.text.counting import count_chars
+from speechdraft.text.genre import SENTENCE_END, SENTENCE_END_CHARS, heading_marker
 from speechdraft.text.numerals import to_chinese_numeral
-from speechdraft.text.parser import heading_marker
 from speechdraft.text.placeholders import (
     bind_placeholders,
     printed_value,
@@ -29,8 +28,6 @@ from speechdraft.text.placeholders import (
 )
 
 PART = "part"
-SENTENCE_END = "。！？!?"
-_SENTENCE_END_RE = re.compile(r"[。！？!?]")
 
 
 @dataclass(frozen=True)
@@ -99,6 +96,13 @@ class PrintedSpeech:
         return [(section.key, section.start, section.end) for section in self.sections]
 
 
+def section_at(spans: Iterable[tuple[Any, int, int]], offset: int) -> Any | None:
+    """The key of the section holding ``offset`` of the printed text, given ``(key, start, end)`` spans
+    (``PrintedSpeech.spans()``); an empty section holds its own start. None for the title and date
+    lines. 查重, 规范检查 and export link a position back to its section with this one rule."""
+    return next((key for key, start, end in spans if start <= offset < max(end, start + 1)), None)
+
+
 def part_marker(number: int, numbering: str) -> str:
     numeral = to_chinese_numeral(number)
     return f"第{numeral}、" if numbering == "di" else f"{numeral}、"
@@ -158,7 +162,7 @@ def fill_placeholders(
 
 def _run_in_heading(heading: str) -> str:
     # A run-in heading is one sentence; without its full stop the body would read as part of it.
-    return heading if not heading or heading[-1] in SENTENCE_END else heading + "。"
+    return heading if not heading or heading[-1] in SENTENCE_END_CHARS else heading + "。"
 
 
 def _single_line(text: str) -> str:
@@ -253,7 +257,7 @@ def split_marked_heading(text: str) -> tuple[str, str]:
     if found is None:
         return "", text
     after = first.lstrip()[len(found[1]) :].strip()
-    end = _SENTENCE_END_RE.search(after)
+    end = SENTENCE_END.search(after)
     if end is not None and end.end() < len(after):
         heading, lead = after[: end.end()], after[end.end() :].strip()
         body = "\n".join(p for p in (lead, rest.strip()) if p)

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from speechdraft.drafting.printing import (
+from speechdraft.text.parser import parse_speech
+from speechdraft.text.printing import (
     SectionData,
     normalise_value,
     part_marker,
@@ -13,7 +14,6 @@ from speechdraft.drafting.printing import (
     speaking_time,
     split_marked_heading,
 )
-from speechdraft.text.parser import parse_speech
 
 SECTIONS = [
     SectionData(1, "salutation", body="各位代表、同志们："),
@@ -163,7 +163,7 @@ def test_speaking_time_at_200_characters_a_minute(chars, label):
 
 
 def test_placeholder_occurrences_give_field_offsets_and_the_binding_of_each():
-    from speechdraft.drafting.printing import placeholder_occurrences
+    from speechdraft.text.printing import placeholder_occurrences
 
     sections = [
         SectionData(
