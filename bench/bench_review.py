@@ -24,9 +24,9 @@ django.setup()
 
 from bench.bench_export import TARGET_CHARS, speech_of  # noqa: E402
 from bench.common import load_average, machine, percentile  # noqa: E402
-from speechdraft.drafting.services import word_diff  # noqa: E402
 from speechdraft.export.builder import ChangeStamp, ExportOptions, WordComment, build_docx, plan_flow  # noqa: E402
 from speechdraft.review.roundtrip import read_review_file  # noqa: E402
+from speechdraft.text.diff import word_diff  # noqa: E402
 
 
 def changed(flow):
