@@ -23,6 +23,9 @@ def main() -> int:
     args = parser.parse_args()
     runs = [
         [sys.executable, "-m", "bench.bench_similarity"] + (["--sizes", "1000,10000"] if args.quick else []),
+        # Quality of 查重 on planted passages; prints its tables (docs/bench/similarity.md quotes them).
+        [sys.executable, "-m", "bench.eval_similarity"]
+        + (["--drafts", "6", "--controls", "6"] if args.quick else []),
         [sys.executable, "-m", "bench.bench_import"],
         [sys.executable, "-m", "bench.bench_editor"],
         [sys.executable, "-m", "bench.bench_history"],
