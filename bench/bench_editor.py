@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import load_average, machine, percentile
+from bench.common import load_average, machine, make_drafter, percentile, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "bench" / "editor.md"
@@ -148,11 +148,10 @@ def main() -> int:
     load = load_average()
     with tempfile.TemporaryDirectory(prefix="speechdraft-bench-") as tmp:
         setup_django(Path(tmp))
-        from django.contrib.auth.models import User
         from django.test import Client
         from django.urls import reverse
 
-        owner = User.objects.create_user("bench", password="bench-password-123")
+        owner = make_drafter("bench", password="bench-password-123")
         speech = build_speech(owner, args.sections, args.chars)
         chars = len(speech.as_text().replace("\n", ""))
         sections = list(speech.sections.all())
@@ -247,9 +246,7 @@ def main() -> int:
         "time minus waiting for the CPU, which other work on a 2-core machine inflates.",
         "",
     ]
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines), encoding="utf-8")
-    print(f"figures written to {REPORT.relative_to(ROOT)}")
+    write_report(REPORT, lines)
     return 0
 
 

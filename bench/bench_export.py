@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import statistics
-import time
 from pathlib import Path
 
-from bench.common import load_average, machine, percentile
+from bench.common import load_average, machine, percentile, time_ms
 from speechdraft.export.builder import (
     ExportDocument,
     ExportOptions,
@@ -70,17 +69,6 @@ def char_count(doc: ExportDocument) -> int:
     return sum(len(text) for text in texts)
 
 
-def time_ms(fn, runs: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
@@ -101,7 +89,7 @@ def main() -> None:
     rows = []
     size = 0
     for label, options in cases.items():
-        samples = time_ms(lambda options=options: build_docx(doc, options), args.runs)
+        samples = time_ms(lambda options=options: build_docx(doc, options), args.runs, warmup=3)
         size = size or len(build_docx(doc, options))
         rows.append((label, args.runs, statistics.median(samples), percentile(samples, 0.95), max(samples)))
         print(
@@ -114,7 +102,7 @@ def main() -> None:
         builder._prepared_package.cache_clear()  # as after a worker restart: the template is made again
         build_docx(doc)
 
-    samples = time_ms(cold, args.runs)
+    samples = time_ms(cold, args.runs, warmup=3)
     rows.append(
         (
             "standard, cold (template rebuilt)",

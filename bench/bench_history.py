@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from bench.bench_editor import seed_sentences, setup_django
-from bench.common import load_average, machine
+from bench.common import load_average, machine, make_drafter, time_ms, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "bench" / "history.md"
@@ -58,15 +58,6 @@ def as_paragraphs(text: str, width: int = 200) -> str:
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
-def timed(fn, runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=200_000)
@@ -78,7 +69,6 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="speechdraft-bench-") as tmp:
         setup_django(Path(tmp))
-        from django.contrib.auth.models import User
         from django.test import Client
         from django.urls import reverse
 
@@ -90,8 +80,8 @@ def main() -> int:
         cut("预热")  # jieba's dictionary loads once per process, before any request
         _, sentences = seed_sentences()
         base = long_text(args.chars, sentences, rng)
-        owner = User.objects.create_user("bench", password="bench-password-123")
-        colleague = User.objects.create_user("colleague", password="bench-password-123")
+        owner = make_drafter("bench", password="bench-password-123")
+        colleague = make_drafter("colleague", password="bench-password-123")
         client = Client()
         client.force_login(owner)
 
@@ -101,13 +91,13 @@ def main() -> int:
             rows.append(
                 (
                     f"word diff, 20 scattered edits ({shape})",
-                    timed(lambda text=text, edited=edited: word_diff(text, edited), args.runs),
+                    time_ms(lambda text=text, edited=edited: word_diff(text, edited), args.runs),
                 )
             )
             rows.append(
                 (
                     f"word diff, every other sentence rewritten ({shape})",
-                    timed(lambda text=text, rewritten=rewritten: word_diff(text, rewritten), args.runs),
+                    time_ms(lambda text=text, rewritten=rewritten: word_diff(text, rewritten), args.runs),
                 )
             )
 
@@ -130,7 +120,7 @@ def main() -> int:
                 response = client.get(url, {"a": 1, "b": 2}, headers=headers)
                 assert response.status_code == 200 and b"sd-change" in response.content
 
-            rows.append((f"history diff fragment, revisions 1→2 ({shape})", timed(history_diff, args.runs)))
+            rows.append((f"history diff fragment, revisions 1→2 ({shape})", time_ms(history_diff, args.runs)))
 
             def stale_save(change_index: int, body_of, speech=speech, edited=edited):
                 """A save from version 1 after the speech moved on; restores the stored text afterwards."""
@@ -219,9 +209,7 @@ def main() -> int:
         "linear.",
         "",
     ]
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines), encoding="utf-8")
-    print(f"figures written to {REPORT.relative_to(ROOT)}")
+    write_report(REPORT, lines)
     return 0
 
 

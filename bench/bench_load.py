@@ -32,7 +32,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench.common import load_average, machine, percentile
+from bench.common import load_average, machine, make_drafter, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-123"
@@ -54,7 +54,6 @@ def prepare(users: int) -> list[dict]:
     import django
 
     django.setup()
-    from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.test import Client
 
@@ -66,7 +65,7 @@ def prepare(users: int) -> list[dict]:
     template = SpeechTemplate.objects.get(name="人大代表培训班讲话")
     people = []
     for i in range(users):
-        user = User.objects.create_user(f"bench{i}", password=PASSWORD, first_name=f"秘书{i}")
+        user = make_drafter(f"bench{i}", password=PASSWORD, first_name=f"秘书{i}")
         speech = speech_create(
             user=user, template=template, data={"title": f"在全区人大代表培训班上的讲话（{i}）"}
         )
