@@ -28,8 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "bench" / "recommend.md"
 TARGET_MS = 100
 NOTE = (
-    "The query is what has a target. The build is jieba over every paragraph; it happens at the firs"
-    "t 素材推荐 request after the library changed (at 10k documents that request waits minutes) and the "
+    "The query is what has a target. The build is jieba over every paragraph; after the library "
+    "changes, a large corpus (over SPEECHDRAFT_RECOMMEND_SYNC_CHARS, 1,000,000 characters) is rebuilt "
+    "in a background thread while the previous index keeps answering (the first ever build shows "
+    "“正在后台建立” in the panel instead of holding the request); the "
     "result is kept on disk in the cache directory, so restarted or further workers read it instead "
     "of building it again. rank-bm25, when importable (`pip install --target DIR rank-bm25==0.2.2`, "
     "`PYTHONPATH=DIR`; not a dependency), scores every passage for every query word, which is why th"
