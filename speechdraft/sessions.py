@@ -8,8 +8,11 @@ cookie, and the next request meets the expired session the usual way (401 for sc
 for pages).
 """
 
+from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.core.checks import Tags, register
+from django.core.checks.security.sessions import W012, W015
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
@@ -18,3 +21,15 @@ class SessionMiddleware(DjangoSessionMiddleware):
             return super().process_response(request, response)
         except SessionInterrupted:
             return response
+
+
+@register(Tags.security, deploy=True)
+def check_session_cookie_flags(app_configs, **kwargs):
+    """Django's deploy checks find its session middleware by its path and so miss this subclass;
+    say what they would say about the session cookie of a site that has both the app and the middleware."""
+    warnings = []
+    if settings.SESSION_COOKIE_SECURE is not True:
+        warnings.append(W012)
+    if settings.SESSION_COOKIE_HTTPONLY is not True:
+        warnings.append(W015)
+    return warnings
