@@ -123,10 +123,16 @@ def check_zip(data: bytes) -> None:
                             info.compress_size, 1
                         ):
                             raise DocumentError(RATIO_MESSAGE)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, zlib.error) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        ValueError,
+        OSError,
+        zlib.error,
+        NotImplementedError,  # zipfile's answer to a compression method it does not know
+    ) as error:
         # Includes a CRC mismatch: an entry whose stated size is a lie ends early and fails its CRC.
-        raise DocumentError(INVALID_DOCX_MESSAGE) from error
-    except NotImplementedError as error:  # an unsupported compression method
         raise DocumentError(INVALID_DOCX_MESSAGE) from error
 
 
