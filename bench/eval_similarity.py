@@ -22,12 +22,14 @@ from speechdraft.text import normalise, tokenizer
 from speechdraft.text.fingerprints import FingerprintIndex
 from speechdraft.text.similarity import CheckSettings
 
+# DESIGN §9 and issue #10: ≥ 0.98 verbatim, ≥ 0.95 light edits, word swaps and reordered clauses (and
+# no loss on punctuation changes). Mixtures have no stated target; 0.90 flags a clear regression.
 TARGETS = {
     "verbatim": 0.98,
     "punctuation": 0.95,
     "light_edits": 0.95,
-    "word_swaps": 0.90,
-    "reordered": 0.90,
+    "word_swaps": 0.95,
+    "reordered": 0.95,
     "mixture": 0.90,
 }
 
