@@ -456,14 +456,63 @@ class FingerprintIndex:
         Unlike a global top-N, nothing is capped by the length of the text: a long draft copying from
         159 documents gets all 159 as candidates, each with the stretches where it matters.
         """
-        if len(hashes) == 0 or len(self) == 0 or per_stretch <= 0:
+        if len(hashes) == 0 or per_stretch <= 0:
             return {}
         hashes, regions = _by_region(np.asarray(hashes, dtype=np.uint64), positions)
+        ranked = self._best_per_region(hashes, regions, per_stretch, min_score, max_df)
+        best: dict[int, float] = {}
+        found: dict[int, list[int]] = {}
+        for r, d, sc in ranked:
+            found.setdefault(d, []).append(r)
+            best[d] = max(best.get(d, 0.0), sc)
+        return {d: sorted(found[d]) for d in sorted(found, key=lambda d: (-best[d], d))}
+
+    def span_candidates(
+        self,
+        hashes: np.ndarray,
+        positions: np.ndarray,
+        spans: list[tuple[int, int]],
+        *,
+        per_span: int = 3,
+        max_df: int | None = None,
+    ) -> list[list[tuple[int, float]]]:
+        """For each [start, end) span of the text (sorted, not overlapping), its ``per_span`` best
+        documents as (document id, score) scored on the fingerprints inside it alone, best first.
+
+        Where every document shares some stock sentences with a stretch, the one holding a short
+        copied passage can lose the stretch to documents sharing more of the rest; scored on the
+        passage's own span it wins (see ``similarity.check``).
+        """
+        result: list[list[tuple[int, float]]] = [[] for _ in spans]
+        if len(hashes) == 0 or not spans or per_span <= 0:
+            return result
+        starts = np.array([a for a, _ in spans], dtype=np.int64)
+        ends = np.array([b for _, b in spans], dtype=np.int64)
+        positions = np.asarray(positions, dtype=np.int64)
+        slot = np.searchsorted(starts, positions, side="right") - 1
+        inside = (slot >= 0) & (positions + K <= ends[np.maximum(slot, 0)])
+        keys = np.asarray(hashes, dtype=np.uint64)[inside]
+        regions = slot[inside]
+        order = np.lexsort((regions, keys))
+        keys, regions = keys[order], regions[order]
+        keep = np.ones(len(keys), dtype=bool)
+        keep[1:] = (keys[1:] != keys[:-1]) | (regions[1:] != regions[:-1])
+        for r, d, sc in self._best_per_region(keys[keep], regions[keep], per_span, 0.0, max_df):
+            result[r].append((d, sc))
+        return result
+
+    def _best_per_region(
+        self, hashes: np.ndarray, regions: np.ndarray, per_region: int, min_score: float, max_df: int | None
+    ) -> list[tuple[int, int, float]]:
+        """(region, document id, score) of each region's ``per_region`` best documents scoring at
+        least ``min_score`` on that region's (hash, region) entries, by region then best first."""
+        if len(hashes) == 0 or len(self) == 0:
+            return []
         docs, weights, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
         if len(docs) == 0:
-            return {}
+            return []
         entry_regions = regions[entries]
-        # Score of each (stretch, document) pair, then the best few per stretch.
+        # Score of each (region, document) pair, then the best few per region.
         # One integer key per pair (np.unique over rows is an order of magnitude slower).
         doc_values, doc_index = np.unique(docs, return_inverse=True)
         keys, inverse = np.unique(entry_regions * len(doc_values) + doc_index, return_inverse=True)
@@ -476,16 +525,8 @@ class FingerprintIndex:
         first = np.ones(len(region), dtype=bool)
         first[1:] = region[1:] != region[:-1]
         group_start = np.maximum.accumulate(np.where(first, np.arange(len(region)), 0))
-        rank = np.arange(len(region)) - group_start
-        chosen = rank < per_stretch
-        best: dict[int, float] = {}
-        found: dict[int, list[int]] = {}
-        for r, d, sc in zip(
-            region[chosen].tolist(), doc[chosen].tolist(), score[chosen].tolist(), strict=True
-        ):
-            found.setdefault(d, []).append(r)
-            best[d] = max(best.get(d, 0.0), sc)
-        return {d: sorted(found[d]) for d in sorted(found, key=lambda d: (-best[d], d))}
+        chosen = np.arange(len(region)) - group_start < per_region
+        return list(zip(region[chosen].tolist(), doc[chosen].tolist(), score[chosen].tolist(), strict=True))
 
     def _postings(self, hashes: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (document, weight, index into ``hashes``) for the useful hashes (df ≤ max_df)."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class CheckSettings:
     whole_draft_chars: int = 20_000  # up to this length those are aligned against the whole draft
     per_stretch: int = 3  # and every stretch of the draft brings its best few documents …
     stretch_min_score: float = 3.0  # … scoring at least this there (rarity-weighted fingerprints)
+    per_passage: int = 16  # and passages no candidate explains well their best on their own spans
     anchor_chars: int = 12  # every reported passage contains an exact run this long
     seed_chars: int = 5  # shortest exact seed
     gap_chars: int = 14  # largest gap between seeds joined into one passage (draft and source side)
@@ -188,6 +190,7 @@ _REACH = 240  # short seeds further than this from every anchor (in the draft) a
 _GAP_SKEW = 5  # short seeds join when the gaps before them differ by at most this on the two sides
 _NEIGHBOURHOOD = 80  # clause seeds are looked for this far around a passage; passages merge within it
 _CLAUSE_COVERED = 0.8  # a clause this much covered by exact seeds needs no clause seed
+_WELL_EXPLAINED = 0.9  # share of a passage exactly aligned beyond which no other source is looked for
 _CLAUSE_MIN = 4  # shorter clauses carry too few words to compare
 _BIGRAM_PREFILTER = 0.25  # character-bigram Dice below which a clause pair is not worth tokenising
 _CLAUSE_BREAK_CODES = np.array([ord(c) for c in "，。；！？：,.;!?:\n\r"], dtype=np.uint32)
@@ -303,18 +306,31 @@ class _Clauses:
         return _bag(self.text[a:b])
 
 
+@dataclass(frozen=True)
+class _GramTable:
+    """The seed grams of a stretch of the draft as distinct sorted keys, each with the range of its
+    positions in ``order`` (draft offsets)."""
+
+    order: np.ndarray
+    keys: np.ndarray
+    first: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def of(cls, grams: np.ndarray, offset: int) -> _GramTable:
+        order = np.argsort(grams, kind="stable")
+        keys, first, counts = np.unique(grams[order], return_index=True, return_counts=True)
+        return cls(order + offset, keys, first, counts)
+
+
 class _Draft:
     """Everything about the draft computed once per check."""
 
     def __init__(self, text: str, seed_chars: int) -> None:
         self.norm: NormalisedText = normalise(text)
         self.seed_chars = seed_chars
-        grams = kgram_hashes(self.norm.codes, seed_chars, mix=False)
-        # The draft's seed grams sorted, as distinct keys with the range of their positions.
-        self.gram_order = np.argsort(grams, kind="stable")
-        self.gram_keys, self.gram_first, self.gram_counts = np.unique(
-            grams[self.gram_order], return_index=True, return_counts=True
-        )
+        self.grams = kgram_hashes(self.norm.codes, seed_chars, mix=False)
+        self._tables: dict[tuple[int, int], _GramTable] = {}
         self.clauses = _Clauses(self.norm)
         # Filled by check(): the draft's fingerprints with their document frequencies, and per draft
         # character the number of candidates with an exact anchor over it.
@@ -322,6 +338,17 @@ class _Draft:
         self.fp_df = np.empty(0, dtype=np.int64)
         self.holders = np.zeros(len(self.norm), dtype=np.int32)
         self.many_prefix = np.zeros(len(self.norm) + 1, dtype=np.int64)  # prefix sums of holders >= N
+
+    def table(self, start: int = 0, end: int | None = None) -> _GramTable:
+        """Seed grams lying wholly inside draft [start, end) (the whole draft by default), memoised:
+        the windows of a long draft's candidates recur, and searching a window's few grams is much
+        cheaper than searching the whole draft's and discarding what falls outside."""
+        end = len(self.norm) if end is None else end
+        table = self._tables.get((start, end))
+        if table is None:
+            stop = max(start, end - self.seed_chars + 1)
+            table = self._tables[(start, end)] = _GramTable.of(self.grams[start:stop], start)
+        return table
 
 
 def _clause_spans(norm: NormalisedText) -> list[tuple[int, int]]:
@@ -341,7 +368,9 @@ def _clause_spans(norm: NormalisedText) -> list[tuple[int, int]]:
     return list(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
 
 
+@functools.lru_cache(maxsize=65536)
 def _char_bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of a clause (cached: the stock clauses of the genre recur in many documents)."""
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
@@ -360,39 +389,69 @@ def _clause_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     return 2 * sum(a[w] for w in shared) / total if total > 0 else 0.0
 
 
+class _Source:
+    """A candidate document prepared for alignment: its normalised text, its seed grams sorted (with
+    their positions) and, when first needed, its clauses. Kept across checks (see ``_source``)."""
+
+    def __init__(self, text: str, seed_chars: int) -> None:
+        self.norm = normalise(text)
+        grams = kgram_hashes(self.norm.codes, seed_chars, mix=False)
+        # Sorted queries make the binary searches cache-friendly (≈ 3× faster than random order).
+        self.by_gram = np.argsort(grams)
+        self.keys = grams[self.by_gram]
+        self._clauses: _Clauses | None = None
+
+    @property
+    def clauses(self) -> _Clauses:
+        if self._clauses is None:
+            self._clauses = _Clauses(self.norm)
+        return self._clauses
+
+
+@functools.lru_cache(maxsize=256)
+def _source(text: str, seed_chars: int) -> _Source:
+    """The prepared document (cached: the documents sharing a speech's stock wording are candidates of
+    every check of it, and a speech is checked again and again while it is written)."""
+    return _Source(text, seed_chars)
+
+
 def _exact_seeds(
-    draft: _Draft, source_codes: np.ndarray, window: list[tuple[int, int]] | None = None
+    draft: _Draft, source: _Source, window: list[tuple[int, int]] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Maximal common runs of at least ``seed_chars`` characters: (draft starts, source starts, lengths),
     only inside the draft ``window`` spans when given (a run crossing a span's edge is cut there)."""
-    n = draft.seed_chars
-    source_grams = kgram_hashes(source_codes, n, mix=False)
-    if len(source_grams) == 0 or len(draft.gram_keys) == 0:
+    if len(source.keys) == 0:
         return _NO_RUNS
-    # Sorted queries make the binary searches cache-friendly (≈ 3× faster than random order).
-    by_gram = np.argsort(source_grams)
-    keys = source_grams[by_gram]
-    slot = np.minimum(np.searchsorted(draft.gram_keys, keys), len(draft.gram_keys) - 1)
-    repeats = np.where(draft.gram_keys[slot] == keys, draft.gram_counts[slot], 0)
+    spans = [(0, len(draft.norm))] if window is None else window
+    found = [_common_runs(draft.seed_chars, draft.table(a, b), source.by_gram, source.keys) for a, b in spans]
+    found = [runs for runs in found if len(runs[0])]
+    if not found:
+        return _NO_RUNS
+    if len(found) == 1:
+        return found[0]
+    d0, s0, length = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return d0, s0, length
+
+
+def _common_runs(
+    n: int, table: _GramTable, by_gram: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The maximal runs shared by a draft gram table and the source's sorted grams ``keys`` (at
+    source positions ``by_gram``)."""
+    if len(table.keys) == 0:
+        return _NO_RUNS
+    slot = np.minimum(np.searchsorted(table.keys, keys), len(table.keys) - 1)
+    repeats = np.where(table.keys[slot] == keys, table.counts[slot], 0)
     usable = (repeats > 0) & (repeats <= _MAX_GRAM_REPEATS)
     if not usable.any():
         return _NO_RUNS
     src_pos = by_gram[usable]
-    lo = draft.gram_first[slot[usable]]
+    lo = table.first[slot[usable]]
     lengths = repeats[usable]
     ends = np.cumsum(lengths)
     gather = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
-    d = draft.gram_order[gather].astype(np.int64)
+    d = table.order[gather].astype(np.int64)
     s = np.repeat(src_pos, lengths).astype(np.int64)
-    if window is not None:
-        # Before sorting: in a long draft most occurrences of a source's grams lie elsewhere.
-        starts = np.array([a for a, _ in window], dtype=np.int64)
-        ends = np.array([b for _, b in window], dtype=np.int64)
-        slot = np.searchsorted(starts, d, side="right") - 1
-        inside = (slot >= 0) & (d + n <= ends[np.maximum(slot, 0)])
-        d, s = d[inside], s[inside]
-        if len(d) == 0:
-            return _NO_RUNS
     diag = s - d
     order = np.lexsort((d, diag))
     d, diag = d[order], diag[order]
@@ -650,11 +709,12 @@ def _isolated(d0: np.ndarray, s0: np.ndarray, length: np.ndarray) -> bool:
 def _align(
     draft: _Draft,
     source_id: int,
-    source: NormalisedText,
+    prepared: _Source,
     runs: tuple[np.ndarray, np.ndarray, np.ndarray],
     settings: CheckSettings,
 ) -> list[_Passage]:
     d0, s0, length = runs
+    source = prepared.norm
     is_anchor = length >= settings.anchor_chars
     anchor_d0, anchor_s0, anchor_len = d0[is_anchor], s0[is_anchor], length[is_anchor]
     stock = _stock_anchors(draft, anchor_d0, anchor_len, settings.common_doc_threshold)
@@ -680,6 +740,11 @@ def _align(
         )
     else:  # long drafts: a grid instead of all pairs
         near = _near_anchors(sd0, ss0 - sd0, anchor_d0, anchor_s0 - anchor_d0, skew)
+    # A short seed inside text that anchors already align adds nothing (in a whole copied document
+    # it is a stock phrase met again nearby) but costs every later step.
+    covered_from, covered_to = _union(anchor_d0, anchor_d0 + anchor_len)
+    slot = np.searchsorted(covered_from, sd0, side="right") - 1
+    near &= ~((slot >= 0) & (sd0 + slen <= covered_to[np.maximum(slot, 0)]))
     exact = anchors + [
         _Seed(a, a + n, b, b + n, _EXACT)
         for a, b, n in zip(sd0[near].tolist(), ss0[near].tolist(), slen[near].tolist(), strict=True)
@@ -688,7 +753,7 @@ def _align(
     # Stock wording is not extended: clause seeds around it mostly find more stock wording.
     growing = [p for p in passages if not _looks_common(draft, p, settings)]
     if growing:
-        clause = _clause_seeds(draft, growing, _Clauses(source), settings)
+        clause = _clause_seeds(draft, growing, prepared.clauses, settings)
         if clause:
             passages = _anchored(_components(exact + clause, settings), source_id, source, settings)
     return [p for p in passages if p.d1 - p.d0 >= settings.min_span_chars]
@@ -740,26 +805,13 @@ def check(
         state.fp_positions = fp_positions
         state.fp_df = index.document_frequency(fp_hashes)
         windows = _candidate_windows(index, fp_hashes, fp_positions, len(norm), settings)
-        texts = _source_texts(list(windows), source_text, source_texts)
-        # First every candidate's exact seeds, so that we know how many candidates share each
-        # anchored draft character before deciding what is stock wording.
-        aligned = []
-        for doc_id, window in windows.items():
-            text = texts.get(doc_id)
-            if not text:
-                continue
-            source = normalise(text)
-            runs = _exact_seeds(state, source.codes, window)
-            anchored = runs[2] >= settings.anchor_chars
-            if anchored.any():
-                held = np.zeros(len(norm) + 1, dtype=np.int32)
-                np.add.at(held, runs[0][anchored], 1)
-                np.add.at(held, runs[0][anchored] + runs[2][anchored], -1)
-                state.holders += np.cumsum(held[:-1]) > 0
-                aligned.append((doc_id, source, runs))
-        state.many_prefix = np.concatenate([[0], np.cumsum(state.holders >= settings.common_doc_threshold)])
-        for source_id, source, runs in aligned:
-            passages.extend(_align(state, source_id, source, runs, settings))
+        passages = _align_candidates(state, windows, source_text, source_texts, settings)
+        # Second look: the documents that best explain each found passage on its own span. Where every
+        # document shares stock sentences with the draft, the source of a short passage rarely ranks
+        # among the best of its whole stretch; on the passage's own fingerprints it does.
+        extra = _passage_windows(index, state, fp_hashes, passages, windows, settings)
+        if extra:
+            passages += _align_candidates(state, extra, source_text, source_texts, settings)
         _flag_common(passages, state, settings)
     pieces = _attribute(passages, len(norm), settings)
     return _report(state, pieces, _Holders(passages), source_title, settings, started)
@@ -791,15 +843,120 @@ def _candidate_windows(
         if doc_id in windows:
             continue
         # A stretch and one on either side: a passage crossing a stretch boundary is aligned whole.
-        spans: list[tuple[int, int]] = []
-        for r in regions:
-            a, b = max(0, (r - 1) * REGION_CHARS), min(length, (r + 2) * REGION_CHARS)
-            if spans and a <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], b))
-            else:
-                spans.append((a, b))
-        windows[doc_id] = spans
+        windows[doc_id] = _merged(
+            [(max(0, (r - 1) * REGION_CHARS), min(length, (r + 2) * REGION_CHARS)) for r in regions]
+        )
     return windows
+
+
+def _align_candidates(
+    state: _Draft,
+    windows: Mapping[int, list[tuple[int, int]] | None],
+    source_text: Callable[[int], str | None],
+    source_texts: Callable[[list[int]], Mapping[int, str]] | None,
+    settings: CheckSettings,
+) -> list[_Passage]:
+    """Align the draft with each candidate in its windows."""
+    texts = _source_texts(list(windows), source_text, source_texts)
+    # First every candidate's exact seeds, so that we know how many candidates share each anchored
+    # draft character before deciding what is stock wording.
+    aligned = []
+    held = np.zeros(len(state.norm) + 1, dtype=np.int32)
+    for doc_id, window in windows.items():
+        text = texts.get(doc_id)
+        if not text:
+            continue
+        source = _source(text, state.seed_chars)
+        runs = _exact_seeds(state, source, window)
+        anchored = runs[2] >= settings.anchor_chars
+        if anchored.any():
+            # Each candidate counts once per character, however many of its anchors cover it.
+            starts, ends = _union(runs[0][anchored], runs[0][anchored] + runs[2][anchored])
+            np.add.at(held, starts, 1)
+            np.add.at(held, ends, -1)
+            aligned.append((doc_id, source, runs))
+    state.holders += np.cumsum(held[:-1], dtype=np.int32)
+    threshold = settings.common_doc_threshold
+    state.many_prefix = np.concatenate([[0], np.cumsum(state.holders >= threshold)])
+    passages: list[_Passage] = []
+    for source_id, source, runs in aligned:
+        passages.extend(_align(state, source_id, source, runs, settings))
+    return passages
+
+
+def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The union of intervals [starts, ends) as disjoint sorted intervals."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends)
+    first = np.ones(len(starts), dtype=bool)
+    first[1:] = starts[1:] > reach[:-1]
+    last = np.ones(len(starts), dtype=bool)
+    last[:-1] = first[1:]
+    return starts[first], reach[last]
+
+
+def _passage_windows(
+    index: FingerprintIndex,
+    state: _Draft,
+    hashes: np.ndarray,
+    passages: list[_Passage],
+    windows: Mapping[int, list[tuple[int, int]] | None],
+    settings: CheckSettings,
+) -> dict[int, list[tuple[int, int]]]:
+    """Documents not aligned yet that are among the best few on the span of a found passage that no
+    source explains well, each with windows around those spans.
+
+    A passage is explained well when its strongest source aligns it compactly (its source span about
+    as long as the draft span) and exactly over most of its length: then no other document can do much
+    better, and the common case (a verbatim or lightly edited copy) costs nothing more.
+    """
+    spans: list[tuple[int, int]] = []
+    best: list[int] = []  # per span: most characters a compact passage aligns exactly in it
+    counted = (p for p in passages if not p.stock and not _looks_common(state, p, settings))
+    for p in sorted(counted, key=lambda p: p.d0):
+        compact = abs((p.s1 - p.s0) - (p.d1 - p.d0)) <= settings.gap_chars
+        exact = p.exact_chars if compact else 0
+        if spans and p.d0 <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], p.d1))
+            best[-1] = max(best[-1], exact)
+        else:
+            spans.append((p.d0, p.d1))
+            best.append(exact)
+    doubtful = [(a, b) for (a, b), n in zip(spans, best, strict=True) if n < _WELL_EXPLAINED * (b - a)]
+    if not doubtful:
+        return {}
+    ranked = index.span_candidates(
+        hashes, state.fp_positions, doubtful, per_span=settings.per_passage, max_df=settings.max_df
+    )
+    length = len(state.norm)
+    extra: dict[int, list[tuple[int, int]]] = {}
+    # Longest doubtful spans first, and at most ``per_passage`` documents in all: a draft has few
+    # passages that no candidate explains well, and long drafts must not pay for every one.
+    # Where stock sentences recur, many documents score alike on a passage's fingerprints and only
+    # alignment tells them apart: hence more documents per passage than per stretch.
+    for (a, b), ranking in sorted(zip(doubtful, ranked, strict=True), key=lambda x: x[0][0] - x[0][1]):
+        for doc_id, _score in ranking:
+            if doc_id not in extra and len(extra) >= settings.per_passage:
+                break
+            if doc_id in windows:
+                done = windows[doc_id]
+                if done is None or any(_overlap(a, b, x, y) for x, y in done):
+                    continue
+            lo, hi = max(0, a - _NEIGHBOURHOOD), min(length, b + _NEIGHBOURHOOD)
+            extra.setdefault(doc_id, []).append((lo, hi))
+    return {doc_id: _merged(spans) for doc_id, spans in extra.items()}
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, overlapping or touching spans joined."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _source_texts(
@@ -868,13 +1025,15 @@ class _Piece:
     end: int
 
 
-def _strength(p: _Passage) -> tuple[int, int, int, int, int, int]:
-    """Sort key, strongest first: most exactly matched characters; then the most compact and least
-    fragmented alignment (a source holding the copied text in one piece beats one holding the same
-    sentences apart or in another order); then the longest span; then the smaller id."""
+def _strength(p: _Passage) -> tuple[int, int, int, int, int, int, int]:
+    """Sort key, strongest first: most exactly matched characters; then the most compact, least
+    reordered and least fragmented alignment (a source holding the copied text in one piece and in
+    the draft's order beats one holding the same sentences apart or in another order); then the
+    longest span; then the smaller id."""
     spread = abs((p.s1 - p.s0) - (p.d1 - p.d0))
-    pieces = sum(1 for s in p.seeds if s.kind == _EXACT)
-    return (-p.exact_chars, spread, pieces, -(p.d1 - p.d0), p.source_id, p.d0)
+    exact = sorted((s for s in p.seeds if s.kind == _EXACT), key=lambda s: s.d0)
+    inversions = sum(1 for a, b in itertools.pairwise(exact) if b.s0 < a.s0)
+    return (-p.exact_chars, spread, inversions, len(exact), -(p.d1 - p.d0), p.source_id, p.d0)
 
 
 def _attribute(passages: list[_Passage], length: int, settings: CheckSettings) -> list[_Piece]:

@@ -76,6 +76,21 @@ def test_candidates_rank_the_document_that_shares_most_first(corpus):
     assert index.candidates("", limit=30) == []
 
 
+def test_span_candidates_rank_documents_on_each_span_alone(corpus):
+    index = FingerprintIndex.build(corpus.items())
+    first, second = corpus[42][100:400], corpus[7][:300]
+    codes = normalised_codes(first + second)[0]
+    hashes, positions = fingerprints(codes)
+    cut = len(normalised_codes(first)[0])
+    ranked = index.span_candidates(hashes, positions, [(0, cut), (cut, len(codes))], per_span=2)
+    assert [doc for doc, _ in ranked[0]][:1] == [42]
+    assert [doc for doc, _ in ranked[1]][:1] == [7]
+    assert all(len(r) <= 2 for r in ranked)
+    # Fingerprints outside every span count for nothing.
+    assert index.span_candidates(hashes, positions, [(cut, len(codes))], per_span=5)[0][0][0] == 7
+    assert index.span_candidates(hashes, positions, [], per_span=2) == []
+
+
 def test_fingerprints_in_too_many_documents_are_skipped_for_retrieval(corpus):
     stock = "坚持以习近平新时代中国特色社会主义思想为指引"
     index = FingerprintIndex.build((i, text + stock) for i, text in corpus.items())

@@ -212,6 +212,29 @@ def test_each_span_goes_to_its_strongest_source_and_lists_the_others(seeds):
     assert first.source_id == 4 and 5 in first.also_in
 
 
+@pytest.mark.parametrize("second_look", [True, False])
+def test_a_passage_whose_source_ranks_low_overall_still_goes_to_that_source(seeds, second_look):
+    # Three documents share much more of the draft than the source of its short passage does, and
+    # hold the passage's two sentences apart; retrieval ranks them first. Looked for again on the
+    # passage's own span, the document holding the two sentences together is found and wins.
+    sentences = [s for s in seeds[4].split("。") if len(normalise(s).text) >= 25]
+    first, second = sentences[2] + "。", sentences[3] + "。"
+    shared = "。".join(sentences[8:14]) + "。"
+    corpus = {1: NEW_TEXT[2] + first + second + NEW_TEXT[3]}
+    corpus |= {10 + k: shared + "\n" + first + NEW_TEXT[4 + k] + second for k in range(3)}
+    draft = shared + "\n" + NEW_TEXT[0] + "\n" + first + second + "\n" + NEW_TEXT[1]
+    report = run(draft, corpus, candidate_limit=1, per_stretch=0, per_passage=16 if second_look else 0)
+    start = draft.index(first)
+    end = start + len(first + second)
+    sources = {m.source_id for m in report.matches if m.start < end and m.end > start}
+    if second_look:
+        assert sources == {1}
+        passage = next(m for m in report.matches if m.source_id == 1)
+        assert passage.start <= start + 1 and passage.end >= end - 1
+    else:  # the rule this test is about is what makes the difference
+        assert 1 not in sources
+
+
 def test_unavailable_sources_are_skipped(seeds):
     index = FingerprintIndex.build([(4, seeds[4])])
 
