@@ -193,7 +193,8 @@ _CLAUSE_COVERED = 0.8  # a clause this much covered by exact seeds needs no clau
 _WELL_EXPLAINED = 0.9  # share of a passage exactly aligned beyond which no other source is looked for
 _CLAUSE_MIN = 4  # shorter clauses carry too few words to compare
 _BIGRAM_PREFILTER = 0.25  # character-bigram Dice below which a clause pair is not worth tokenising
-_CLAUSE_BREAK_CODES = np.array([ord(c) for c in "，。；！？：,.;!?:\n\r"], dtype=np.uint32)
+_CLAUSE_BREAKS = np.zeros(0x10000, dtype=bool)  # per BMP code point: ends a clause (a lookup, not isin)
+_CLAUSE_BREAKS[[ord(c) for c in "，。；！？：,.;!?:\n\r"]] = True
 
 
 @dataclass
@@ -221,11 +222,13 @@ class _Passage:
     exact_chars: int = 0  # draft characters covered by exact seeds: the passage's strength
     common: bool = False
     stock: bool = False  # known to be held by many documents (see _stock_anchors)
+    strength: tuple[int, ...] | None = None  # _strength, memoised once the passage is complete
 
     def __post_init__(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
+        self.strength = None
         if len(self.seeds) == 1:  # most passages: one stock anchor
             s = self.seeds[0]
             self.d0, self.d1, self.s0, self.s1 = s.d0, s.d1, s.s0, s.s1
@@ -284,14 +287,15 @@ class _Clauses:
     def __init__(self, norm: NormalisedText) -> None:
         self.text = norm.text
         self.spans = _clause_spans(norm)
-        self.starts = np.array([a for a, _ in self.spans], dtype=np.int64)
-        self.ends = np.array([b for _, b in self.spans], dtype=np.int64)
+        # Python lists: ``between`` is called per clause, where bisect beats a numpy call tenfold.
+        self.starts = [a for a, _ in self.spans]
+        self.ends = [b for _, b in self.spans]
         self._bigrams: dict[int, frozenset[str]] = {}
 
     def between(self, lo: int, hi: int) -> range:
         """Indices of the clauses overlapping [lo, hi)."""
-        first = int(np.searchsorted(self.ends, lo, side="right"))
-        last = int(np.searchsorted(self.starts, hi, side="left"))
+        first = bisect.bisect_right(self.ends, lo)
+        last = bisect.bisect_left(self.starts, hi)
         return range(first, max(first, last))
 
     def bigrams(self, i: int) -> frozenset[str]:
@@ -358,7 +362,7 @@ def _clause_spans(norm: NormalisedText) -> list[tuple[int, int]]:
     cps = code_points(norm.original)
     breaks = np.zeros(len(cps) + 2, dtype=bool)
     breaks[0] = breaks[-1] = True
-    breaks[1:-1] = np.isin(cps, _CLAUSE_BREAK_CODES)
+    breaks[1:-1] = _CLAUSE_BREAKS[np.minimum(cps, len(_CLAUSE_BREAKS) - 1)]
     edges = np.diff(breaks.astype(np.int8))
     starts = np.flatnonzero(edges == -1)  # first character of a clause
     ends = np.flatnonzero(edges == 1)  # one past its last character
@@ -523,6 +527,28 @@ def _anchored(
     return _merge_passages(passages, settings.gap_chars)
 
 
+def _without_repetitions(passages: list[_Passage]) -> list[_Passage]:
+    """Drop passages of one source lying mostly over draft text that a stronger passage of the same
+    source already aligns: a stock phrase the source repeats elsewhere, met again. The stronger one
+    owns that text anyway, and growing the repetition clause by clause is the costliest useless work
+    of a check (in a copied whole document, every repeated phrase)."""
+    if len(passages) < 2:
+        return passages
+    ordered = sorted(passages, key=lambda p: p.d0)
+    if all(a.d1 <= b.d0 for a, b in itertools.pairwise(ordered)):
+        return ordered
+    lo = ordered[0].d0
+    covered = np.zeros(max(p.d1 for p in passages) - lo, dtype=bool)
+    kept = []
+    for p in sorted(passages, key=lambda p: (-p.exact_chars, p.d0)):
+        span = covered[p.d0 - lo : p.d1 - lo]
+        if 2 * int(span.sum()) >= len(span):
+            continue
+        span[:] = True
+        kept.append(p)
+    return sorted(kept, key=lambda p: p.d0)
+
+
 def _merge_passages(passages: list[_Passage], gap: int) -> list[_Passage]:
     """Join anchored passages of one source that are adjacent in the draft and near in the source
     (a copy with reordered sentences), until no pair joins any more."""
@@ -576,7 +602,7 @@ def _clause_seeds(
     for p in passages:
         if not source.between(p.s0 - _NEIGHBOURHOOD, p.s1 + _NEIGHBOURHOOD):
             continue
-        exact = p.exact_mask()
+        exact = np.concatenate([[0], np.cumsum(p.exact_mask())]).tolist()  # prefix sums
         # Exact seeds by draft position, to look for a clause's counterpart only near where its
         # neighbours sit in the source (a clause seed must join them within _NEIGHBOURHOOD anyway):
         # comparing it with every clause of a long passage's source span is quadratic.
@@ -594,7 +620,8 @@ def _clause_seeds(
                 c0, c1 = clauses.spans[ci]
                 if c1 - c0 < _CLAUSE_MIN:
                     continue
-                covered = int(exact[max(c0, p.d0) - p.d0 : max(0, min(c1, p.d1) - p.d0)].sum())
+                x0, x1 = max(c0, p.d0) - p.d0, max(0, min(c1, p.d1) - p.d0)
+                covered = exact[x1] - exact[x0] if x1 > x0 else 0
                 if covered >= _CLAUSE_COVERED * (c1 - c0):
                     continue
                 near_source = _source_neighbourhood(source, anchors, anchor_d0, c0, c1)
@@ -749,13 +776,15 @@ def _align(
         _Seed(a, a + n, b, b + n, _EXACT)
         for a, b, n in zip(sd0[near].tolist(), ss0[near].tolist(), slen[near].tolist(), strict=True)
     ]
-    passages = _anchored(_components(exact, settings), source_id, source, settings)
+    passages = _without_repetitions(_anchored(_components(exact, settings), source_id, source, settings))
     # Stock wording is not extended: clause seeds around it mostly find more stock wording.
     growing = [p for p in passages if not _looks_common(draft, p, settings)]
     if growing:
         clause = _clause_seeds(draft, growing, prepared.clauses, settings)
         if clause:
-            passages = _anchored(_components(exact + clause, settings), source_id, source, settings)
+            passages = _without_repetitions(
+                _anchored(_components(exact + clause, settings), source_id, source, settings)
+            )
     return [p for p in passages if p.d1 - p.d0 >= settings.min_span_chars]
 
 
@@ -911,19 +940,14 @@ def _passage_windows(
     as long as the draft span) and exactly over most of its length: then no other document can do much
     better, and the common case (a verbatim or lightly edited copy) costs nothing more.
     """
-    spans: list[tuple[int, int]] = []
-    best: list[int] = []  # per span: most characters a compact passage aligns exactly in it
-    counted = (p for p in passages if not p.stock and not _looks_common(state, p, settings))
-    for p in sorted(counted, key=lambda p: p.d0):
-        compact = abs((p.s1 - p.s0) - (p.d1 - p.d0)) <= settings.gap_chars
-        exact = p.exact_chars if compact else 0
-        if spans and p.d0 <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], p.d1))
-            best[-1] = max(best[-1], exact)
-        else:
-            spans.append((p.d0, p.d1))
-            best.append(exact)
-    doubtful = [(a, b) for (a, b), n in zip(spans, best, strict=True) if n < _WELL_EXPLAINED * (b - a)]
+    candidates = [p for p in passages if not p.stock]
+    doubtful = _doubtful(candidates, settings)
+    if doubtful:
+        # Stock wording (short passages many documents hold) neither makes a stretch doubtful nor counts in
+        # it. Deciding that costs a lookup per passage, hence only inside stretches already doubtful.
+        starts = [a for a, _ in doubtful]
+        inside = [p for p in candidates if _overlaps_any(p, doubtful, starts)]
+        doubtful = _doubtful([p for p in inside if not _looks_common(state, p, settings)], settings)
     if not doubtful:
         return {}
     ranked = index.span_candidates(
@@ -939,13 +963,43 @@ def _passage_windows(
         for doc_id, _score in ranking:
             if doc_id not in extra and len(extra) >= settings.per_passage:
                 break
-            if doc_id in windows:
-                done = windows[doc_id]
-                if done is None or any(_overlap(a, b, x, y) for x, y in done):
-                    continue
-            lo, hi = max(0, a - _NEIGHBOURHOOD), min(length, b + _NEIGHBOURHOOD)
-            extra.setdefault(doc_id, []).append((lo, hi))
+            if not _aligned_over(windows, doc_id, a, b):
+                extra.setdefault(doc_id, []).append(
+                    (max(0, a - _NEIGHBOURHOOD), min(length, b + _NEIGHBOURHOOD))
+                )
     return {doc_id: _merged(spans) for doc_id, spans in extra.items()}
+
+
+def _overlaps_any(p: _Passage, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether the passage's draft span overlaps one of ``spans`` (sorted, disjoint; their ``starts``)."""
+    i = bisect.bisect_left(starts, p.d1) - 1
+    return i >= 0 and spans[i][1] > p.d0
+
+
+def _doubtful(passages: list[_Passage], settings: CheckSettings) -> list[tuple[int, int]]:
+    """Stretches of overlapping passages that no single passage explains well: none is compact (its
+    source span within ``gap_chars`` of its draft span's length) and exact over ``_WELL_EXPLAINED`` of
+    the stretch."""
+    spans: list[tuple[int, int]] = []
+    best: list[int] = []  # per span: most characters a compact passage aligns exactly in it
+    for p in sorted(passages, key=lambda p: p.d0):
+        compact = abs((p.s1 - p.s0) - (p.d1 - p.d0)) <= settings.gap_chars
+        exact = p.exact_chars if compact else 0
+        if spans and p.d0 <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], p.d1))
+            best[-1] = max(best[-1], exact)
+        else:
+            spans.append((p.d0, p.d1))
+            best.append(exact)
+    return [(a, b) for (a, b), n in zip(spans, best, strict=True) if n < _WELL_EXPLAINED * (b - a)]
+
+
+def _aligned_over(windows: Mapping[int, list[tuple[int, int]] | None], doc_id: int, a: int, b: int) -> bool:
+    """Whether the document was aligned over draft [a, b) (or part of it)."""
+    if doc_id not in windows:
+        return False
+    spans = windows[doc_id]
+    return spans is None or any(_overlap(a, b, x, y) for x, y in spans)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1025,15 +1079,17 @@ class _Piece:
     end: int
 
 
-def _strength(p: _Passage) -> tuple[int, int, int, int, int, int, int]:
+def _strength(p: _Passage) -> tuple[int, ...]:
     """Sort key, strongest first: most exactly matched characters; then the most compact, least
     reordered and least fragmented alignment (a source holding the copied text in one piece and in
     the draft's order beats one holding the same sentences apart or in another order); then the
     longest span; then the smaller id."""
-    spread = abs((p.s1 - p.s0) - (p.d1 - p.d0))
-    exact = sorted((s for s in p.seeds if s.kind == _EXACT), key=lambda s: s.d0)
-    inversions = sum(1 for a, b in itertools.pairwise(exact) if b.s0 < a.s0)
-    return (-p.exact_chars, spread, inversions, len(exact), -(p.d1 - p.d0), p.source_id, p.d0)
+    if p.strength is None:
+        spread = abs((p.s1 - p.s0) - (p.d1 - p.d0))
+        exact = sorted((s for s in p.seeds if s.kind == _EXACT), key=lambda s: s.d0)
+        inversions = sum(1 for a, b in itertools.pairwise(exact) if b.s0 < a.s0)
+        p.strength = (-p.exact_chars, spread, inversions, len(exact), -(p.d1 - p.d0), p.source_id, p.d0)
+    return p.strength
 
 
 def _attribute(passages: list[_Passage], length: int, settings: CheckSettings) -> list[_Piece]:
