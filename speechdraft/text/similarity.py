@@ -640,14 +640,16 @@ def _clause_seeds(
 def _source_neighbourhood(
     source: _Clauses, anchors: list[_Seed], anchor_d0: list[int], c0: int, c1: int
 ) -> range:
-    """Source clauses within _NEIGHBOURHOOD of the source positions of the exact seeds next to the
-    draft clause [c0, c1) (the last one starting before it and the first one starting after it)."""
+    """Source clauses within _NEIGHBOURHOOD of where the exact seeds next to the draft clause [c0, c1)
+    (the last one starting before it and the first one starting after it) put it in the source: the
+    seed's source position nearest the clause, not its whole source span (a copied whole document is
+    one seed, and its every neighbouring clause would be compared with the whole document)."""
     k = bisect.bisect_left(anchor_d0, c0)
     around = anchors[max(0, k - 1) : k + 1]
     if not around:
         return range(0)
-    lo = min(s.s0 for s in around) - _NEIGHBOURHOOD - (c1 - c0)
-    hi = max(s.s1 for s in around) + _NEIGHBOURHOOD + (c1 - c0)
+    lo = min(s.s0 + min(max(c0 - s.d0, 0), s.length) for s in around) - _NEIGHBOURHOOD - (c1 - c0)
+    hi = max(s.s0 + min(max(c1 - s.d0, 0), s.length) for s in around) + _NEIGHBOURHOOD + (c1 - c0)
     return source.between(lo, hi)
 
 
@@ -979,18 +981,25 @@ def _overlaps_any(p: _Passage, spans: list[tuple[int, int]], starts: list[int]) 
 def _doubtful(passages: list[_Passage], settings: CheckSettings) -> list[tuple[int, int]]:
     """Stretches of overlapping passages that no single passage explains well: none is compact (its
     source span within ``gap_chars`` of its draft span's length) and exact over ``_WELL_EXPLAINED`` of
-    the stretch."""
+    the stretch. Passages of one source next to each other belong to one stretch (the source holds
+    what the draft has together apart); passages of different sources only touching (copies of two
+    documents end to end) do not."""
     spans: list[tuple[int, int]] = []
     best: list[int] = []  # per span: most characters a compact passage aligns exactly in it
+    sources: list[set[int]] = []
     for p in sorted(passages, key=lambda p: p.d0):
         compact = abs((p.s1 - p.s0) - (p.d1 - p.d0)) <= settings.gap_chars
         exact = p.exact_chars if compact else 0
-        if spans and p.d0 <= spans[-1][1]:
+        if spans and (
+            p.d0 < spans[-1][1] or (p.d0 <= spans[-1][1] + settings.gap_chars and p.source_id in sources[-1])
+        ):
             spans[-1] = (spans[-1][0], max(spans[-1][1], p.d1))
             best[-1] = max(best[-1], exact)
+            sources[-1].add(p.source_id)
         else:
             spans.append((p.d0, p.d1))
             best.append(exact)
+            sources.append({p.source_id})
     return [(a, b) for (a, b), n in zip(spans, best, strict=True) if n < _WELL_EXPLAINED * (b - a)]
 
 
