@@ -5,7 +5,10 @@ Pipeline (DESIGN §5.3):
 1. **Candidates**: the draft's winnowed fingerprints are looked up in the ``FingerprintIndex``; the
    ``candidate_limit`` documents sharing the most fingerprints (each weighted 1 / document
    frequency; fingerprints in very many documents skipped), half of them chosen as the best document
-   of each 300-character stretch of the draft, are aligned.
+   of each 300-character stretch of the draft, are aligned. **Second look**: a found passage that no
+   candidate explains well (no compact alignment exact over 90 % of it) is scored again on its own
+   fingerprints, and its best documents (``per_passage`` in all) are aligned around it: where many
+   documents share stock sentences, the source of a short reordered passage rarely ranks first overall.
 2. **Alignment** of draft × candidate, PAN text-alignment style (seed, extend, filter):
    exact seeds are maximal common runs of ≥ ``seed_chars`` normalised characters; seeds close in the
    draft *and* in the source are joined into passages; a passage is kept only if it contains an exact
@@ -1000,7 +1003,13 @@ def _doubtful(passages: list[_Passage], settings: CheckSettings) -> list[tuple[i
             spans.append((p.d0, p.d1))
             best.append(exact)
             sources.append({p.source_id})
-    return [(a, b) for (a, b), n in zip(spans, best, strict=True) if n < _WELL_EXPLAINED * (b - a)]
+    # A stretch no longer than a stock phrase is not worth it: a clause or two that several documents
+    # share, whichever of them is named.
+    return [
+        (a, b)
+        for (a, b), n in zip(spans, best, strict=True)
+        if b - a > settings.common_max_chars and n < _WELL_EXPLAINED * (b - a)
+    ]
 
 
 def _aligned_over(windows: Mapping[int, list[tuple[int, int]] | None], doc_id: int, a: int, b: int) -> bool:
