@@ -783,7 +783,11 @@ def _align(
     ]
     passages = _without_repetitions(_anchored(_components(exact, settings), source_id, source, settings))
     # Stock wording is not extended: clause seeds around it mostly find more stock wording.
-    growing = [p for p in passages if not _looks_common(draft, p, settings)]
+    growing = [
+        p
+        for p, common in zip(passages, _looking_common(passages, draft, settings), strict=True)
+        if not common
+    ]
     if growing:
         clause = _clause_seeds(draft, growing, prepared.clauses, settings)
         if clause:
@@ -952,7 +956,8 @@ def _passage_windows(
         # it. Deciding that costs a lookup per passage, hence only inside stretches already doubtful.
         starts = [a for a, _ in doubtful]
         inside = [p for p in candidates if _overlaps_any(p, doubtful, starts)]
-        doubtful = _doubtful([p for p in inside if not _looks_common(state, p, settings)], settings)
+        common = _looking_common(inside, state, settings)
+        doubtful = _doubtful([p for p, c in zip(inside, common, strict=True) if not c], settings)
     if not doubtful:
         return {}
     ranked = index.span_candidates(
@@ -1064,30 +1069,79 @@ def _held_by_many(draft: _Draft, p: _Passage, threshold: int) -> bool:
     return bool(hi > lo and int(draft.fp_df[lo:hi].min()) >= threshold)
 
 
-def _looks_common(draft: _Draft, p: _Passage, settings: CheckSettings) -> bool:
-    if p.source_id in settings.boilerplate_ids:
-        return True
-    if p.d1 - p.d0 > settings.common_max_chars:
-        return False
-    return _held_by_many(draft, p, settings.common_doc_threshold)
+def _many_held(passages: list[_Passage], draft: _Draft, threshold: int) -> np.ndarray:
+    """``_held_by_many`` of every passage, at once for the one-seed passages (nearly all of them)."""
+    d0 = np.array([p.d0 for p in passages], dtype=np.int64)
+    d1 = np.array([p.d1 for p in passages], dtype=np.int64)
+    many = draft.many_prefix
+    held = 2 * (many[d1] - many[d0]) >= d1 - d0
+    positions = draft.fp_positions
+    lo = np.searchsorted(positions, d0)
+    hi = np.searchsorted(positions, d1 - FP_K + 1)
+    has = hi > lo
+    if has.any():
+        df = np.append(draft.fp_df, np.iinfo(np.int64).max)  # reduceat needs hi < len
+        rarest = np.minimum.reduceat(df, np.stack([lo[has], hi[has]], axis=1).ravel())[::2]
+        held[has] |= rarest >= threshold
+    for k, p in enumerate(passages):
+        if len(p.seeds) > 1 or p.seeds[0].kind != _EXACT:
+            held[k] = _held_by_many(draft, p, threshold)
+    return held
+
+
+def _looking_common(passages: list[_Passage], draft: _Draft, settings: CheckSettings) -> list[bool]:
+    """Per passage: from a boilerplate source, or short and held by many documents (常见表述 as far as
+    is known before every candidate is aligned)."""
+    result = [p.source_id in settings.boilerplate_ids for p in passages]
+    short = [k for k, p in enumerate(passages) if not result[k] and p.d1 - p.d0 <= settings.common_max_chars]
+    if short:
+        held = _many_held([passages[k] for k in short], draft, settings.common_doc_threshold)
+        for k, h in zip(short, held.tolist(), strict=True):
+            result[k] = h
+    return result
 
 
 def _flag_common(passages: list[_Passage], draft: _Draft, settings: CheckSettings) -> None:
-    """Mark 常见表述: short passages held by many documents, and anything held by a boilerplate source."""
+    """Mark 常见表述: short passages held by many documents, and anything held by a boilerplate source.
+
+    Vectorised over passages (a long draft has thousands): which passages cover half of which, then
+    the held-by-many tests."""
     if not passages:
         return
-    d0 = np.array([p.d0 for p in passages])
-    d1 = np.array([p.d1 for p in passages])
-    sources = np.array([p.source_id for p in passages])
-    for p in passages:
-        length = p.d1 - p.d0
-        overlap = np.minimum(d1, p.d1) - np.maximum(d0, p.d0)
-        holders = set(sources[2 * overlap >= length].tolist())
-        if holders & settings.boilerplate_ids:
+    threshold = settings.common_doc_threshold
+    d0 = np.array([p.d0 for p in passages], dtype=np.int64)
+    d1 = np.array([p.d1 for p in passages], dtype=np.int64)
+    length = d1 - d0
+    source_values, source_index = np.unique([p.source_id for p in passages], return_inverse=True)
+    boilerplate = np.isin(source_values, list(settings.boilerplate_ids))
+    rows = (
+        np.flatnonzero(length <= settings.common_max_chars) if not boilerplate.any() else np.arange(len(d0))
+    )
+    holders = np.zeros(len(d0), dtype=np.int64)  # distinct sources with a passage over half of each
+    held_by_boilerplate = np.zeros(len(d0), dtype=bool)
+    # Row chunks keep the overlap matrix near 2M entries whatever the number of passages.
+    for chunk in np.array_split(rows, max(1, -(-len(rows) * len(d0) // 2_000_000))):
+        if not len(chunk):
+            continue
+        overlap = np.minimum(d1[None, :], d1[chunk, None]) - np.maximum(d0[None, :], d0[chunk, None])
+        row, col = np.nonzero(2 * overlap >= length[chunk, None])
+        pairs = np.unique(row * len(source_values) + source_index[col])
+        holders[chunk] = np.bincount(pairs // len(source_values), minlength=len(chunk))
+        held_by_boilerplate[chunk] = (
+            np.bincount(row, weights=boilerplate[source_index[col]], minlength=len(chunk)) > 0
+        )
+    short = [
+        k
+        for k, p in enumerate(passages)
+        if length[k] <= settings.common_max_chars and not held_by_boilerplate[k]
+    ]
+    held = _many_held([passages[k] for k in short], draft, threshold) if short else np.zeros(0, dtype=bool)
+    for k, p in enumerate(passages):
+        if held_by_boilerplate[k]:
             p.common = True
-        elif length <= settings.common_max_chars:
-            threshold = settings.common_doc_threshold
-            p.common = bool(p.stock or len(holders) >= threshold or _held_by_many(draft, p, threshold))
+    for k, h in zip(short, held.tolist(), strict=True):
+        p = passages[k]
+        p.common = bool(p.stock or holders[k] >= threshold or h)
 
 
 @dataclass(frozen=True)
