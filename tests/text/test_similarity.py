@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from bench.evaluation import original_paragraphs
-from speechdraft.text.fingerprints import FingerprintIndex
+from bench.evaluation import evaluation_corpus, original_paragraphs, plant
+from speechdraft.text import similarity
+from speechdraft.text.fingerprints import FingerprintIndex, fingerprints
 from speechdraft.text.loading import load_document
 from speechdraft.text.normalise import normalise
 from speechdraft.text.similarity import CheckSettings, check
@@ -233,6 +234,22 @@ def test_a_passage_whose_source_ranks_low_overall_still_goes_to_that_source(seed
         assert passage.start <= start + 1 and passage.end >= end - 1
     else:  # the rule this test is about is what makes the difference
         assert 1 not in sources
+
+
+def test_held_by_many_decided_at_once_agrees_with_one_passage_at_a_time(seeds):
+    corpus = evaluation_corpus(list(seeds.values()), 10, random.Random(3))
+    draft = plant(corpus, random.Random(4), obfuscation="reordered", passages=3, stock_phrases=3).text
+    index = FingerprintIndex.build(corpus.items())
+    settings = CheckSettings()
+    state = similarity._Draft(draft, settings.seed_chars)
+    hashes, positions = fingerprints(state.norm.codes)
+    state.fp_positions, state.fp_df = positions, index.document_frequency(hashes)
+    windows = similarity._candidate_windows(index, hashes, positions, len(state.norm), settings)
+    passages = similarity._align_candidates(state, windows, corpus.get, None, settings)
+    held = similarity._many_held(passages, state, settings.common_doc_threshold).tolist()
+    assert held == [similarity._held_by_many(state, p, settings.common_doc_threshold) for p in passages]
+    assert any(held) and not all(held)
+    assert any(len(p.seeds) > 1 for p in passages)  # the scalar fallback is exercised too
 
 
 def test_unavailable_sources_are_skipped(seeds):
