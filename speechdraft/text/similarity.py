@@ -193,6 +193,7 @@ _REACH = 240  # short seeds further than this from every anchor (in the draft) a
 _GAP_SKEW = 5  # short seeds join when the gaps before them differ by at most this on the two sides
 _NEIGHBOURHOOD = 80  # clause seeds are looked for this far around a passage; passages merge within it
 _CLAUSE_COVERED = 0.8  # a clause this much covered by exact seeds needs no clause seed
+_CACHED_SOURCE_CHARS = 6_000  # prepared sources up to this length are kept across checks (≤ 0.45 MB each)
 _WELL_EXPLAINED = 0.9  # share of a passage exactly aligned beyond which no other source is looked for
 _CLAUSE_MIN = 4  # shorter clauses carry too few words to compare
 _BIGRAM_PREFILTER = 0.25  # character-bigram Dice below which a clause pair is not worth tokenising
@@ -375,7 +376,7 @@ def _clause_spans(norm: NormalisedText) -> list[tuple[int, int]]:
     return list(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def _char_bigrams(text: str) -> frozenset[str]:
     """Character bigrams of a clause (cached: the stock clauses of the genre recur in many documents)."""
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
@@ -415,10 +416,17 @@ class _Source:
         return self._clauses
 
 
-@functools.lru_cache(maxsize=256)
 def _source(text: str, seed_chars: int) -> _Source:
-    """The prepared document (cached: the documents sharing a speech's stock wording are candidates of
-    every check of it, and a speech is checked again and again while it is written)."""
+    """The prepared document, cached when it is of a speech's length: the documents sharing a speech's
+    stock wording are candidates of every check of it, and a speech is checked again and again while
+    it is written. Long documents are not kept, so the cache stays under 30 MB a worker."""
+    if len(text) > _CACHED_SOURCE_CHARS:
+        return _Source(text, seed_chars)
+    return _cached_source(text, seed_chars)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_source(text: str, seed_chars: int) -> _Source:
     return _Source(text, seed_chars)
 
 
