@@ -32,6 +32,7 @@ from .normalise import normalised_codes
 K = 8
 WINDOW = 8
 GUARANTEE = K + WINDOW - 1
+BREADTH_MARGIN = 2  # see FingerprintIndex.stretch_candidates
 REGION_CHARS = 300  # retrieval gives each stretch of this many normalised characters its best document
 
 _BASE = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier; arithmetic wraps modulo 2**64
@@ -153,20 +154,63 @@ class Candidate:
     score: float  # shared fingerprints weighted by rarity, 1 / df each
 
 
+def _pair_totals(
+    regions: np.ndarray, docs: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(region, document, summed weight, entries) of each distinct (region, document) pair among the
+    postings, ordered by region then document."""
+    if len(docs) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), empty
+    # One integer key per pair, sorted once: np.unique over rows, or with return_inverse, costs several
+    # times as much, and a long draft has hundreds of thousands of postings.
+    low = int(docs.min())
+    span = int(docs.max()) - low + 1
+    if span * (int(regions.max()) + 1) < 2**62:
+        values, offset = None, docs - low
+    else:
+        values, offset = np.unique(docs, return_inverse=True)
+        span = len(values)
+    keys = regions * span + offset
+    order = np.argsort(keys)
+    keys = keys[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    score = np.add.reduceat(weights[order], starts)
+    shared = np.diff(np.append(starts, len(keys)))
+    keys = keys[starts]
+    doc = keys % span + low if values is None else values[keys % span]
+    return keys // span, doc, score, shared
+
+
 def _regional_winners(regions: np.ndarray, docs: np.ndarray, weights: np.ndarray, limit: int) -> list[int]:
     """The best document (index into the unique documents) of each region, best regions first."""
     if limit <= 0 or len(docs) == 0:
         return []
-    n_docs = int(docs.max()) + 1
-    keys, inverse = np.unique(regions * n_docs + docs, return_inverse=True)
-    score = np.bincount(inverse, weights=weights)
-    region, doc = keys // n_docs, keys % n_docs
+    region, doc, score, _shared = _pair_totals(regions, docs, weights)
     order = np.lexsort((doc, -score, region))
     first = np.ones(len(order), dtype=bool)
     first[1:] = region[order][1:] != region[order][:-1]
     winners = order[first]
     winners = winners[np.argsort(-score[winners], kind="stable")]
     return list(dict.fromkeys(doc[winners].tolist()))[:limit]
+
+
+def _breadth_winners(region: np.ndarray, shared: np.ndarray, breadth: int) -> np.ndarray:
+    """Mask of the pairs (ordered by region) whose document shares the most fingerprints with its
+    region: at least ``breadth``, and ``BREADTH_MARGIN`` more than any other document there."""
+    first = np.ones(len(region), dtype=bool)
+    first[1:] = region[1:] != region[:-1]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.append(starts, len(region)))
+    most = np.maximum.reduceat(shared, starts)
+    is_most = shared == np.repeat(most, sizes)
+    runner_up = np.maximum.reduceat(np.where(is_most, 0, shared), starts)
+    tied = np.add.reduceat(is_most.astype(np.int64), starts) > 1
+    runner_up = np.where(tied, most, runner_up)
+    wide = (most >= breadth) & (most >= runner_up + BREADTH_MARGIN)
+    return is_most & np.repeat(wide, sizes)
 
 
 def _by_region(hashes: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -177,6 +221,14 @@ def _by_region(hashes: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, n
     keep = np.ones(len(hashes), dtype=bool)
     keep[1:] = (hashes[1:] != hashes[:-1]) | (regions[1:] != regions[:-1])
     return hashes[keep], regions[keep]
+
+
+def _rank_in_group(groups: np.ndarray) -> np.ndarray:
+    """For sorted ``groups``, each element's position within its run of equal values."""
+    first = np.ones(len(groups), dtype=bool)
+    first[1:] = groups[1:] != groups[:-1]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(groups)), 0))
+    return np.arange(len(groups)) - group_start
 
 
 def _gather_ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -448,6 +500,7 @@ class FingerprintIndex:
         *,
         per_stretch: int = 3,
         min_score: float = 3.0,
+        breadth: int = 0,
         max_df: int | None = None,
     ) -> dict[int, list[int]]:
         """For each ``REGION_CHARS`` stretch of the text, its ``per_stretch`` best documents scoring at
@@ -455,16 +508,41 @@ class FingerprintIndex:
 
         Unlike a global top-N, nothing is capped by the length of the text: a long draft copying from
         159 documents gets all 159 as candidates, each with the stretches where it matters.
+
+        With ``breadth``, a stretch also brings the document sharing the most distinct fingerprints
+        with it when that is at least ``breadth`` and ``BREADTH_MARGIN`` more than any other document
+        shares. A copy with its clauses reordered keeps only the fingerprints inside clauses, each one
+        stock wording that many documents hold: its rarity-weighted score is that of noise, but no
+        other document holds as many of them together.
         """
-        if len(hashes) == 0 or per_stretch <= 0:
+        if len(hashes) == 0 or per_stretch <= 0 or len(self) == 0:
             return {}
-        hashes, regions = _by_region(np.asarray(hashes, dtype=np.uint64), positions)
-        ranked = self._best_per_region(hashes, regions, per_stretch, min_score, max_df)
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        positions = np.asarray(positions, dtype=np.int64)
         best: dict[int, float] = {}
-        found: dict[int, list[int]] = {}
-        for r, d, sc in ranked:
-            found.setdefault(d, []).append(r)
-            best[d] = max(best.get(d, 0.0), sc)
+        found: dict[int, set[int]] = {}
+
+        def take(region: np.ndarray, doc: np.ndarray, score: np.ndarray) -> None:
+            for r, d, sc in zip(region.tolist(), doc.tolist(), score.tolist(), strict=True):
+                found.setdefault(d, set()).add(r)
+                best[d] = max(best.get(d, 0.0), sc)
+
+        region, doc, score, shared = self._region_scores(*_by_region(hashes, positions), max_df)
+        good = np.flatnonzero(score >= min_score)
+        good = good[np.lexsort((doc[good], -score[good], region[good]))]
+        good = good[_rank_in_group(region[good]) < per_stretch]
+        take(region[good], doc[good], score[good])
+        if breadth > 0:
+            wide = _breadth_winners(region, shared, breadth)
+            take(region[wide], doc[wide], score[wide])
+            # And on stretches offset by half of one, so that a passage across a boundary, its
+            # fingerprints split between two stretches, is counted whole in one. Such a stretch
+            # lies over halves of two stretches, and brings both.
+            half = REGION_CHARS // 2
+            region, doc, score, shared = self._region_scores(*_by_region(hashes, positions + half), max_df)
+            wide = _breadth_winners(region, shared, breadth)
+            take(region[wide], doc[wide], score[wide])
+            take(np.maximum(region[wide] - 1, 0), doc[wide], score[wide])
         return {d: sorted(found[d]) for d in sorted(found, key=lambda d: (-best[d], d))}
 
     def span_candidates(
@@ -501,31 +579,25 @@ class FingerprintIndex:
             result[r].append((d, sc))
         return result
 
+    def _region_scores(
+        self, hashes: np.ndarray, regions: np.ndarray, max_df: int | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(region, document id, score, shared fingerprints) of every pair sharing a useful fingerprint
+        in ``hashes`` (one entry per hash and region), ordered by region then document."""
+        docs, weights, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
+        return _pair_totals(regions[entries], docs, weights)
+
     def _best_per_region(
         self, hashes: np.ndarray, regions: np.ndarray, per_region: int, min_score: float, max_df: int | None
     ) -> list[tuple[int, int, float]]:
         """(region, document id, score) of each region's ``per_region`` best documents scoring at
         least ``min_score`` on that region's (hash, region) entries, by region then best first."""
-        if len(hashes) == 0 or len(self) == 0:
-            return []
-        docs, weights, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
-        if len(docs) == 0:
-            return []
-        entry_regions = regions[entries]
-        # Score of each (region, document) pair, then the best few per region.
-        # One integer key per pair (np.unique over rows is an order of magnitude slower).
-        doc_values, doc_index = np.unique(docs, return_inverse=True)
-        keys, inverse = np.unique(entry_regions * len(doc_values) + doc_index, return_inverse=True)
-        score = np.bincount(inverse, weights=weights, minlength=len(keys))
-        region, doc = keys // len(doc_values), doc_values[keys % len(doc_values)]
+        region, doc, score, _shared = self._region_scores(hashes, regions, max_df)
         good = score >= min_score
         region, doc, score = region[good], doc[good], score[good]
         order = np.lexsort((doc, -score, region))
         region, doc, score = region[order], doc[order], score[order]
-        first = np.ones(len(region), dtype=bool)
-        first[1:] = region[1:] != region[:-1]
-        group_start = np.maximum.accumulate(np.where(first, np.arange(len(region)), 0))
-        chosen = np.arange(len(region)) - group_start < per_region
+        chosen = _rank_in_group(region) < per_region
         return list(zip(region[chosen].tolist(), doc[chosen].tolist(), score[chosen].tolist(), strict=True))
 
     def _postings(self, hashes: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -5,7 +5,10 @@ Pipeline (DESIGN §5.3):
 1. **Candidates**: the draft's winnowed fingerprints are looked up in the ``FingerprintIndex``; the
    ``candidate_limit`` documents sharing the most fingerprints (each weighted 1 / document
    frequency; fingerprints in very many documents skipped), half of them chosen as the best document
-   of each 300-character stretch of the draft, are aligned. **Second look**: a found passage that no
+   of each 300-character stretch of the draft, are aligned; and every stretch brings its few best
+   documents, and the one sharing clearly more distinct fingerprints with it than any other (a copy
+   with its clauses reordered keeps only stock-looking fingerprints, each of low weight, but many of
+   them), aligned around that stretch. **Second look**: a found passage that no
    candidate explains well (no compact alignment exact over 90 % of it) is scored again on its own
    fingerprints, and its best documents (``per_passage`` in all) are aligned around it: where many
    documents share stock sentences, the source of a short reordered passage rarely ranks first overall.
@@ -62,6 +65,7 @@ class CheckSettings:
     whole_draft_chars: int = 20_000  # up to this length those are aligned against the whole draft
     per_stretch: int = 3  # and every stretch of the draft brings its best few documents …
     stretch_min_score: float = 3.0  # … scoring at least this there (rarity-weighted fingerprints)
+    stretch_breadth: int = 5  # … or sharing this many fingerprints there, more than any other document
     per_passage: int = 16  # and passages no candidate explains well their best on their own spans
     anchor_chars: int = 12  # every reported passage contains an exact run this long
     seed_chars: int = 5  # shortest exact seed
@@ -883,6 +887,7 @@ def _candidate_windows(
         positions,
         per_stretch=settings.per_stretch,
         min_score=settings.stretch_min_score,
+        breadth=settings.stretch_breadth,
         max_df=settings.max_df,
     )
     for doc_id, regions in stretches.items():

@@ -4,11 +4,16 @@ import numpy as np
 import pytest
 
 from speechdraft.text.fingerprints import (
+    BREADTH_MARGIN,
     GUARANTEE,
+    REGION_CHARS,
     FingerprintIndex,
     K,
     _batch_fingerprints,
+    _breadth_winners,
+    _by_region,
     _normalised_batch,
+    _pair_totals,
     fingerprints,
     stored_generation,
     text_fingerprints,
@@ -89,6 +94,86 @@ def test_span_candidates_rank_documents_on_each_span_alone(corpus):
     # Fingerprints outside every span count for nothing.
     assert index.span_candidates(hashes, positions, [(cut, len(codes))], per_span=5)[0][0][0] == 7
     assert index.span_candidates(hashes, positions, [], per_span=2) == []
+
+
+def test_pair_totals_sum_each_region_and_document_whatever_the_ids():
+    regions = np.array([0, 1, 0, 0, 1, 2])
+    weights = np.array([0.5, 1.0, 0.25, 1.0, 1.0, 2.0])
+    for docs in (
+        np.array([7, 7, 7, 9, 7, 9]),
+        np.array([7, 7, 7, 2**61, 7, 2**61]),
+        np.array([-3, -3, -3, 9, -3, 9]),
+    ):
+        region, doc, score, shared = _pair_totals(regions, docs, weights)
+        big = docs[3]
+        assert region.tolist() == [0, 0, 1, 2]
+        assert doc.tolist() == [docs[0], big, docs[0], big]
+        assert score.tolist() == [0.75, 1.0, 2.0, 2.0]
+        assert shared.tolist() == [2, 1, 2, 1]
+
+
+def test_breadth_winners_need_enough_fingerprints_and_a_clear_lead():
+    # Pairs ordered by region: region 0 has a clear winner, region 1 a tie, region 2 a lead too
+    # small, region 3 too few fingerprints, region 4 a lone document.
+    region = np.array([0, 0, 0, 1, 1, 2, 2, 3, 4])
+    shared = np.array([2, 7, 5, 6, 6, 6, 6 - BREADTH_MARGIN + 1, 4, 5])
+    assert _breadth_winners(region, shared, 5).tolist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert not _breadth_winners(region, shared, 8).any()
+
+
+def _clauses(rng: random.Random, n: int) -> list[str]:
+    return [random_text(rng, 9) for _ in range(n)]
+
+
+def test_a_stretch_brings_the_document_holding_most_of_its_stock_clauses(corpus):
+    # One document holds twelve clauses; each is also in nine of 40 other documents, so each of its
+    # fingerprints is stock wording of low weight. A draft with those clauses shuffled scores under
+    # the threshold everywhere, but no other document shares as many of its fingerprints.
+    rng = random.Random(5)
+    clauses = _clauses(rng, 12)
+    texts = {1: "，".join(clauses) + "。"}
+    for doc_id in range(2, 42):
+        mine = rng.sample(clauses, 9) if doc_id % 4 else []
+        texts[doc_id] = "。".join(random_text(rng, 30) + "，" + c for c in mine) + random_text(rng, 200)
+    index = FingerprintIndex.build(texts.items())
+    shuffled = list(clauses)
+    rng.shuffle(shuffled)
+    hashes, positions = fingerprints(normalised_codes("；".join(shuffled))[0])
+    assert 1 not in index.stretch_candidates(hashes, positions, min_score=3.0)
+    assert 1 in index.stretch_candidates(hashes, positions, min_score=3.0, breadth=5)
+
+
+def test_a_passage_across_a_stretch_boundary_is_counted_whole(corpus):
+    # The shuffled clauses straddle the boundary between the first two stretches: each stretch holds
+    # too few of them, the stretch offset by half of one holds them all.
+    rng = random.Random(8)
+    clauses = _clauses(rng, 8)
+    texts = {1: "，".join(clauses) + "。"}
+    for doc_id in range(2, 30):
+        texts[doc_id] = "。".join(
+            random_text(rng, 30) + "，" + c for c in rng.sample(clauses, 5)
+        ) + random_text(rng, 200)
+    index = FingerprintIndex.build(texts.items())
+    shuffled = list(clauses)
+    rng.shuffle(shuffled)
+    passage = "".join(shuffled)
+    lead = random_text(rng, REGION_CHARS - len(passage) // 2)
+    hashes, positions = fingerprints(normalised_codes(lead + passage + random_text(rng, 300))[0])
+    # The premise: on the stretches themselves the document is nobody's breadth winner.
+    region, doc, _score, shared = index._region_scores(*_by_region(hashes, positions), None)
+    assert 1 not in doc[_breadth_winners(region, shared, 5)]
+    found = index.stretch_candidates(hashes, positions, min_score=3.0, breadth=5)
+    assert found.get(1) == [0, 1]
 
 
 def test_fingerprints_in_too_many_documents_are_skipped_for_retrieval(corpus):

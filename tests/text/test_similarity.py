@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from bench.evaluation import evaluation_corpus, original_paragraphs, plant
+from bench.evaluation import evaluation_corpus, obfuscate_reordered, original_paragraphs, plant
 from speechdraft.text import similarity
 from speechdraft.text.fingerprints import FingerprintIndex, fingerprints
 from speechdraft.text.loading import load_document
@@ -356,6 +356,49 @@ def test_a_long_draft_copying_from_a_hundred_and_sixty_documents_reports_every_o
     report = check(draft, index=index, source_text=corpus.__getitem__, source_title=str)
     reported = {s.source_id for s in report.sources if s.copied_chars}
     assert reported >= set(picked)
+
+
+def _sources_found(draft: str, corpus: dict[int, str], index: FingerprintIndex, **settings) -> set[int]:
+    report = check(
+        draft,
+        index=index,
+        source_text=corpus.__getitem__,
+        source_title=str,
+        settings=CheckSettings(**settings),
+    )
+    return {s.source_id for s in report.sources if s.copied_chars}
+
+
+@pytest.mark.parametrize("breadth", [5, 0])
+def test_a_long_draft_finds_the_reordered_copies_its_pieces_find_alone(generated, breadth):
+    # Each piece: an original paragraph and a 250-character passage with the clauses of every
+    # sentence shuffled. Checked alone (a short draft: the best documents of the whole piece) each
+    # piece finds its source; in one long draft only the best few of each stretch are aligned,
+    # where a reordered copy's rarity-weighted score is that of noise. Sharing the most fingerprints
+    # of its stretch still brings it; without that (breadth 0) sources go missing.
+    corpus, index = generated
+    rng = random.Random(6)
+    picked = rng.sample(sorted(corpus), 60)
+    pieces = []
+    for n, doc_id in enumerate(picked):
+        text = corpus[doc_id].replace("\n", "")
+        start = rng.randrange(100, len(text) - 400)
+        passage = obfuscate_reordered(text[start : start + 250], rng)
+        pieces.append(NEW_TEXT[n % len(NEW_TEXT)] + "\n" + passage + "\n")
+    draft = "".join(pieces)
+    assert len(draft) > CheckSettings().whole_draft_chars
+    alone = {
+        doc_id
+        for doc_id, piece in zip(picked, pieces, strict=True)
+        if doc_id in _sources_found(piece, corpus, index)
+    }
+    assert len(alone) >= 55
+    found = _sources_found(draft, corpus, index, stretch_breadth=breadth)
+    assert found <= set(picked)
+    if breadth:
+        assert alone <= found
+    else:
+        assert len(alone - found) >= 5
 
 
 def test_a_draft_made_of_seventy_whole_documents_is_all_copied_from_seventy_sources(generated):
