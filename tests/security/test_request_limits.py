@@ -1,5 +1,6 @@
 """The request size limit (issue #11.2) and the periodic work the server runs itself (#11.7)."""
 
+import gc
 import importlib
 import io
 from datetime import UTC, datetime, timedelta
@@ -90,3 +91,11 @@ def test_periodic_work_skips_while_another_process_holds_the_lock(tmp_path):
     with open(tmp_path / "periodic.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         assert run_due_jobs(directory=tmp_path) == []
+
+
+def test_the_server_process_freezes_what_it_loaded_before_its_workers_fork(monkeypatch):
+    # gunicorn --preload imports speechdraft.wsgi once in the master: Django, jieba and the index
+    # are then out of the collector's reach, so a full collection in a worker stays cheap.
+    monkeypatch.setenv("SPEECHDRAFT_PERIODIC", "0")
+    importlib.import_module("speechdraft.wsgi")
+    assert gc.get_freeze_count() > 0
