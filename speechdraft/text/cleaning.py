@@ -31,7 +31,16 @@ _PROSE_PUNCT = re.compile(r"[，。；！？]")
 _AD_PHRASES = re.compile(
     r"仅供学习|禁止外传|会员群|会员资料|会员材料|打击倒卖活动|举报倒卖|倒卖会员|[QＱ]{2}群|"
     r"(?:微信群|公众号|微信号)\s*[：:]|添?加微信|免费赠送|立享|扫一扫|侵权必究|下载更多|"
-    r"扫码(?:关注|加|进群|入群|领取|购买|获取|下载)|更多资料.{0,4}(?:关注|扫|加|群|下载)",
+    r"扫码(?:关注|加|进群|入群|领取|购买|获取|下载)|更多资料.{0,4}(?:关注|扫|加|群|下载)|"
+    # The furniture of a reposted news or WeChat article: the staff credits and source line it opens
+    # or closes with, its prompts to follow, like and share, its reading-time note and "END". A speech
+    # never starts a line with "编辑：", and says none of these in a line of its own.
+    r"^[（(【\[]?\s*(?:责任编辑|编辑|审核|审校|校对|排版|美编|终审|初审|复审|来源|稿源|供稿|撰稿|摄影|"
+    r"图片来源|监制|出品)\s*[：:｜|]|点击上方|点击蓝字|蓝字关注|长按(?:识别)?(?:二维码|图片)|识别(?:图中)?二维码|"
+    r"点个?在看|点赞(?:转发|分享|在看)|(?:转发|分享)给(?:更多的?)?(?:朋友|好友)们?吧?[。！!]?$|小编|"
+    r"往期(?:推荐|回顾|精彩)|阅读原文|猜你喜欢|请勿转载|禁止转载|未经(?:授权|许可).{0,6}转载|"
+    r"^(?:推荐阅读|相关阅读|延伸阅读|精彩推荐)\s*(?:[：:]|$)|建议阅读\s*\d+\s*分钟|(?:本文|全文)共计?\s*\d+\s*字|"
+    r"^[-—–_=*·\s]*END[-—–_=*·\s]*$",
     re.IGNORECASE,
 )
 # Lines that only a template or reseller site writes, recognised by their shape rather than by a site
@@ -49,7 +58,10 @@ _SITE_SHAPE = re.compile(
     r"原文(?:链接|地址)|转载请(?:注明|保留)|版权归原作者|如有侵权|联系删除|整理发布|"
     r"[QＱqｑ]{1,2}群|扣扣群|(?:微信)?公众号\s*[：:「“『]|搜索(?:微信)?公众号|"
     r"(?:百度|道客|豆丁|原创力)文库|下载地址|免费下载|点击(?:下载|查看|阅读)|下载本文|阅读全文|全文下载|"
-    r"下载\s*[Ww][Oo][Rr][Dd]|[Ww][Oo][Rr][Dd]\s*版|(?:本文|全文)共\s*\d+\s*字"
+    r"下载\s*[Ww][Oo][Rr][Dd]|[Ww][Oo][Rr][Dd]\s*版|(?:本文|全文)共\s*\d+\s*字|"
+    # A reposted article's source and staff credits, in brackets or opening a sentence of their own.
+    r"[（(【\[]\s*(?:来源|稿源|责任编辑|编辑|审核|校对)\s*[：:]|"
+    r"(?:^|(?<=[。！？!?]))\s*(?:来源|稿源|责任编辑)\s*[：:]"
 )
 # Literals at least one of which every _SITE_SHAPE match contains: a line holding none is skipped
 # without running the (long, slow) alternation over it.
@@ -100,6 +112,11 @@ _SITE_KEYS = (
     "ord",
     "ORD",
     "全文共",
+    "来源",
+    "稿源",
+    "编辑",
+    "审核",
+    "校对",
 )
 _SENTENCES = re.compile(f"[^{SENTENCE_END_CHARS}]*(?:[{SENTENCE_END_CHARS}]+|$)")
 

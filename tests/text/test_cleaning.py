@@ -148,6 +148,22 @@ SITE_LINES = [
     "欢迎访问本站查看更多优秀范文",
     "原文链接：https://mp.weixin.qq.com/s/AbCdEf",
     "百度文库 - 让每个人平等地提升自我",
+    # The furniture of a reposted news or WeChat article.
+    "点击上方蓝字关注我们",
+    "长按二维码识别关注",
+    "责任编辑：张三",
+    "编辑：李四  审核：王五",
+    "来源：人民网",
+    "（来源：某某日报）",
+    "喜欢就点个在看吧",
+    "END",
+    "- END -",
+    "本文共计3500字，建议阅读10分钟",
+    "往期推荐",
+    "推荐阅读：",
+    "温馨提示：请勿转载",
+    "觉得有用请分享给朋友",
+    "以上就是小编整理的内容，希望对你有帮助",
 ]
 # Real speech lines with the same words in ordinary use: they stay.
 SPEECH_LINES = [
@@ -158,6 +174,14 @@ SPEECH_LINES = [
     "要通过网站、报纸、电视等多种渠道宣传人大工作，让更多群众了解人大、支持人大。",
     "今年以来，常委会组织代表走访选民3200余人次，收集意见建议156条。",
     "各位代表可以登录代表履职平台下载学习资料，参加线上培训。",
+    "感谢大家长期关注我们的工作。",
+    "为代表们点赞！",
+    "请代表们扫描二维码关注区人大公众号。",
+    "要把好的经验分享给更多代表。",
+    "要拓宽资金来源：一是争取上级支持，二是盘活存量资产。",
+    "各位代表要认真审核：议案是否符合法定程序。",
+    "来源于群众的意见建议要认真办理。",
+    "编辑出版代表履职风采录，推荐阅读优秀建议案例。",
 ]
 
 
@@ -185,6 +209,17 @@ def test_a_site_signature_glued_to_the_last_paragraph_is_cut_and_the_paragraph_k
     assert cleaned.removed_lines == ("本文由范文网整理发布，", "更多精彩范文请访问www.fanwen.com。") or (
         "".join(cleaned.removed_lines) == signature
     )
+
+
+@pytest.mark.parametrize(
+    "credit", ["（来源：某某日报 编辑：张三）", "（责任编辑：李四）", "来源：人民网-人民日报"]
+)
+def test_an_article_credit_glued_to_the_last_paragraph_is_cut_and_the_paragraph_kept(credit):
+    closing = "同志们，让我们在区委的坚强领导下，团结一心、奋发有为，为建设幸福美好的新城区作出新的更大贡献！"
+    cleaned = clean_text("各位代表：\n今天开会。\n" + closing + credit)
+    assert cleaned.text.endswith(closing)
+    # Listed as cut from the normalised line (the space between hanzi in prose goes).
+    assert [line.replace(" ", "") for line in cleaned.removed_lines] == [credit.replace(" ", "")]
 
 
 def test_every_seed_keeps_its_speech_lines():
