@@ -155,40 +155,43 @@ class Candidate:
 
 
 def _pair_totals(
-    regions: np.ndarray, docs: np.ndarray, weights: np.ndarray
+    regions: np.ndarray, docs: np.ndarray, df: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(region, document, summed weight, entries) of each distinct (region, document) pair among the
-    postings, ordered by region then document."""
+    """(region, document, score, entries) of each distinct (region, document) pair among the postings
+    (each posting of a fingerprint held by ``df`` documents adding ``rarity``), ordered by region then
+    document."""
     if len(docs) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0), empty
-    # One integer key per pair, sorted once: np.unique over rows, or with return_inverse, costs several
-    # times as much, and a long draft has hundreds of thousands of postings.
+    # One integer per posting: the pair in the high bits, the posting's df in the low ones, so that a
+    # plain sort (several times faster than an argsort and a gather, and a long draft has hundreds of
+    # thousands of postings) groups the pairs and keeps each posting's weight beside it.
     low = int(docs.min())
     span = int(docs.max()) - low + 1
-    if span * (int(regions.max()) + 1) < 2**62:
+    bits = max(1, int(df.max()).bit_length())
+    if (span * (int(regions.max()) + 1)) << bits < 2**62:
         values, offset = None, docs - low
     else:
         values, offset = np.unique(docs, return_inverse=True)
         span = len(values)
-    keys = regions * span + offset
-    order = np.argsort(keys)
-    keys = keys[order]
+    packed = ((regions * span + offset) << bits) | df
+    packed = np.sort(packed.astype(np.int32) if int(packed.max()) < 2**31 else packed)
+    keys = packed >> bits
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(first)
-    score = np.add.reduceat(weights[order], starts)
+    score = np.add.reduceat(rarity(packed & ((1 << bits) - 1), 0), starts)
     shared = np.diff(np.append(starts, len(keys)))
-    keys = keys[starts]
+    keys = keys[starts].astype(np.int64)
     doc = keys % span + low if values is None else values[keys % span]
     return keys // span, doc, score, shared
 
 
-def _regional_winners(regions: np.ndarray, docs: np.ndarray, weights: np.ndarray, limit: int) -> list[int]:
+def _regional_winners(regions: np.ndarray, docs: np.ndarray, df: np.ndarray, limit: int) -> list[int]:
     """The best document (index into the unique documents) of each region, best regions first."""
     if limit <= 0 or len(docs) == 0:
         return []
-    region, doc, score, _shared = _pair_totals(regions, docs, weights)
+    region, doc, score, _shared = _pair_totals(regions, docs, df)
     order = np.lexsort((doc, -score, region))
     first = np.ones(len(order), dtype=bool)
     first[1:] = region[order][1:] != region[order][:-1]
@@ -473,7 +476,8 @@ class FingerprintIndex:
         else:
             hashes, regions = _by_region(hashes, positions)
         max_df = self.default_max_df() if max_df is None else max_df
-        all_docs, all_weights, all_entries = self._postings(hashes, max_df)
+        all_docs, all_df, all_entries = self._postings(hashes, max_df)
+        all_weights = rarity(all_df, len(self))
         if len(all_docs) == 0:
             return []
         unique_docs, inverse, counts = np.unique(all_docs, return_inverse=True, return_counts=True)
@@ -482,7 +486,7 @@ class FingerprintIndex:
         ranking = np.lexsort((unique_docs, -scores))
         chosen: list[int] = []
         if len(regions):
-            chosen = _regional_winners(regions[all_entries], inverse, all_weights, limit // 2)
+            chosen = _regional_winners(regions[all_entries], inverse, all_df, limit // 2)
         taken = set(chosen)
         chosen += [int(i) for i in ranking[: limit + len(chosen)] if int(i) not in taken][
             : limit - len(chosen)
@@ -584,8 +588,8 @@ class FingerprintIndex:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(region, document id, score, shared fingerprints) of every pair sharing a useful fingerprint
         in ``hashes`` (one entry per hash and region), ordered by region then document."""
-        docs, weights, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
-        return _pair_totals(regions[entries], docs, weights)
+        docs, df, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
+        return _pair_totals(regions[entries], docs, df)
 
     def _best_per_region(
         self, hashes: np.ndarray, regions: np.ndarray, per_region: int, min_score: float, max_df: int | None
@@ -601,27 +605,27 @@ class FingerprintIndex:
         return list(zip(region[chosen].tolist(), doc[chosen].tolist(), score[chosen].tolist(), strict=True))
 
     def _postings(self, hashes: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every (document, weight, index into ``hashes``) for the useful hashes (df ≤ max_df)."""
+        """Every (document, document frequency of the hash, index into ``hashes``) for the useful
+        hashes (df ≤ max_df); a posting weighs ``rarity(df)``."""
         lo = np.searchsorted(self._hashes, hashes, side="left")
         hi = np.searchsorted(self._hashes, hashes, side="right")
         dlo = np.searchsorted(self._delta_hashes, hashes, side="left")
         dhi = np.searchsorted(self._delta_hashes, hashes, side="right")
         df = (hi - lo) + (dhi - dlo)
         useful = (df > 0) & (df <= max_df)
-        weight = rarity(df, len(self))
-        lo, hi, dlo, dhi, weight = lo[useful], hi[useful], dlo[useful], dhi[useful], weight[useful]
+        lo, hi, dlo, dhi, df = lo[useful], hi[useful], dlo[useful], dhi[useful], df[useful]
         entry = np.flatnonzero(useful)
         main_rows = np.asarray(self._rows[_gather_ranges(lo, hi)])
         alive = ~self._dead[main_rows]
         docs = [self._doc_ids[main_rows[alive]]]
-        weights = [np.repeat(weight, hi - lo)[alive]]
+        dfs = [np.repeat(df, hi - lo)[alive]]
         entries = [np.repeat(entry, hi - lo)[alive]]
         if len(self._delta_hashes):
             delta_pos = _gather_ranges(dlo, dhi)
             docs.append(self._delta_docs[delta_pos])
-            weights.append(np.repeat(weight, dhi - dlo))
+            dfs.append(np.repeat(df, dhi - dlo))
             entries.append(np.repeat(entry, dhi - dlo))
-        return np.concatenate(docs), np.concatenate(weights), np.concatenate(entries)
+        return np.concatenate(docs), np.concatenate(dfs).astype(np.int64), np.concatenate(entries)
 
     # ----- persistence -----
     def save(self, directory: Path | str, *, extra: dict | None = None) -> None:

@@ -98,18 +98,28 @@ def test_span_candidates_rank_documents_on_each_span_alone(corpus):
 
 def test_pair_totals_sum_each_region_and_document_whatever_the_ids():
     regions = np.array([0, 1, 0, 0, 1, 2])
-    weights = np.array([0.5, 1.0, 0.25, 1.0, 1.0, 2.0])
+    df = np.array([2, 1, 4, 1, 1, 2])  # each posting weighs 1 / df
     for docs in (
         np.array([7, 7, 7, 9, 7, 9]),
         np.array([7, 7, 7, 2**61, 7, 2**61]),
         np.array([-3, -3, -3, 9, -3, 9]),
     ):
-        region, doc, score, shared = _pair_totals(regions, docs, weights)
+        region, doc, score, shared = _pair_totals(regions, docs, df)
         big = docs[3]
         assert region.tolist() == [0, 0, 1, 2]
         assert doc.tolist() == [docs[0], big, docs[0], big]
-        assert score.tolist() == [0.75, 1.0, 2.0, 2.0]
+        assert score.tolist() == [0.75, 1.0, 2.0, 0.5]
         assert shared.tolist() == [2, 1, 2, 1]
+    # Far more regions and documents than fit the 32-bit fast path.
+    rng = np.random.default_rng(4)
+    regions, docs, df = rng.integers(0, 3000, 5000), rng.integers(0, 10**6, 5000), rng.integers(1, 2000, 5000)
+    region, doc, score, shared = _pair_totals(regions, docs, df)
+    expected: dict[tuple[int, int], float] = {}
+    for r, d, f in zip(regions.tolist(), docs.tolist(), df.tolist(), strict=True):
+        expected[(r, d)] = expected.get((r, d), 0.0) + 1 / f
+    assert list(zip(region.tolist(), doc.tolist(), strict=True)) == sorted(expected)
+    assert np.allclose(score, [expected[k] for k in sorted(expected)])
+    assert shared.sum() == 5000
 
 
 def test_breadth_winners_need_enough_fingerprints_and_a_clear_lead():
