@@ -342,15 +342,27 @@ def generated() -> tuple[dict[int, str], FingerprintIndex]:
     return corpus, FingerprintIndex.build(corpus.items())
 
 
-def test_a_long_draft_copying_from_a_hundred_and_sixty_documents_reports_every_one(generated):
-    corpus, index = generated
-    rng = random.Random(3)
-    picked = rng.sample(sorted(corpus), 160)
+def _copied_pieces(
+    corpus: dict[int, str], seed: int, count: int, obfuscate=None
+) -> tuple[list[int], list[str]]:
+    """``count`` documents and, per document, an original paragraph followed by a 250-character
+    passage of it (passed through ``obfuscate`` when given)."""
+    rng = random.Random(seed)
+    picked = rng.sample(sorted(corpus), count)
     pieces = []
     for n, doc_id in enumerate(picked):
         text = corpus[doc_id].replace("\n", "")
         start = rng.randrange(100, len(text) - 400)
-        pieces.append(NEW_TEXT[n % len(NEW_TEXT)] + "\n" + text[start : start + 250] + "\n")
+        passage = text[start : start + 250]
+        if obfuscate is not None:
+            passage = obfuscate(passage, rng)
+        pieces.append(NEW_TEXT[n % len(NEW_TEXT)] + "\n" + passage + "\n")
+    return picked, pieces
+
+
+def test_a_long_draft_copying_from_a_hundred_and_sixty_documents_reports_every_one(generated):
+    corpus, index = generated
+    picked, pieces = _copied_pieces(corpus, 3, 160)
     draft = "".join(pieces)
     assert len(draft) > 50_000
     report = check(draft, index=index, source_text=corpus.__getitem__, source_title=str)
@@ -377,14 +389,7 @@ def test_a_long_draft_finds_the_reordered_copies_its_pieces_find_alone(generated
     # where a reordered copy's rarity-weighted score is that of noise. Sharing the most fingerprints
     # of its stretch still brings it; without that (breadth 0) sources go missing.
     corpus, index = generated
-    rng = random.Random(6)
-    picked = rng.sample(sorted(corpus), 60)
-    pieces = []
-    for n, doc_id in enumerate(picked):
-        text = corpus[doc_id].replace("\n", "")
-        start = rng.randrange(100, len(text) - 400)
-        passage = obfuscate_reordered(text[start : start + 250], rng)
-        pieces.append(NEW_TEXT[n % len(NEW_TEXT)] + "\n" + passage + "\n")
+    picked, pieces = _copied_pieces(corpus, 6, 60, obfuscate_reordered)
     draft = "".join(pieces)
     assert len(draft) > CheckSettings().whole_draft_chars
     alone = {
