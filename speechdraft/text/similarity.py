@@ -41,6 +41,7 @@ import itertools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -61,6 +62,7 @@ class CheckSettings:
     common_doc_threshold: int = 5  # a short passage found in at least this many documents is 常见表述
     common_max_chars: int = 40  # longer passages are never 常见表述: copying them is copying
     boilerplate_ids: frozenset[int] = frozenset()  # sources whose wording is common by definition
+    stock_formulas: bool = True  # short passages mostly inside a standard formulation are 常见表述 too
     candidate_limit: int = 30  # documents with the most shared fingerprints overall aligned per check
     whole_draft_chars: int = 20_000  # up to this length those are aligned against the whole draft
     per_stretch: int = 3  # and every stretch of the draft brings its best few documents …
@@ -1149,12 +1151,42 @@ def _flag_common(passages: list[_Passage], draft: _Draft, settings: CheckSetting
         if length[k] <= settings.common_max_chars and not held_by_boilerplate[k]
     ]
     held = _many_held([passages[k] for k in short], draft, threshold) if short else np.zeros(0, dtype=bool)
+    formula = np.zeros(len(d0), dtype=bool)
+    if short and settings.stock_formulas:
+        inside = np.concatenate([[0], np.cumsum(_formula_mask(draft.norm.text), dtype=np.int64)])
+        formula = 2 * (inside[d1] - inside[d0]) >= length
     for k, p in enumerate(passages):
         if held_by_boilerplate[k]:
             p.common = True
     for k, h in zip(short, held.tolist(), strict=True):
         p = passages[k]
-        p.common = bool(p.stock or holders[k] >= threshold or h)
+        p.common = bool(p.stock or holders[k] >= threshold or h or formula[k])
+
+
+STOCK_FORMULAS_FILE = Path(__file__).resolve().parent / "data" / "stock_formulas.txt"
+
+
+@functools.cache
+def stock_formulas() -> tuple[str, ...]:
+    """The genre's standard formulations (data/stock_formulas.txt), normalised, longest first."""
+    lines = STOCK_FORMULAS_FILE.read_text(encoding="utf-8").splitlines()
+    found = {normalise(line).text for line in lines if line.strip() and not line.lstrip().startswith("#")}
+    return tuple(sorted(found - {""}, key=lambda f: (-len(f), f)))
+
+
+def _formula_mask(text: str) -> np.ndarray:
+    """Per character of normalised ``text``: inside an occurrence of a standard formulation.
+
+    However small an office's corpus, 规范提法 are nobody's own wording: with two speeches on file
+    no passage is held by five documents, and every formulation a draft shares with them would
+    count as copied."""
+    mask = np.zeros(len(text), dtype=bool)
+    for formula in stock_formulas():
+        at = text.find(formula)
+        while at >= 0:
+            mask[at : at + len(formula)] = True
+            at = text.find(formula, at + 1)
+    return mask
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ def test_quoted_copy_is_marked_and_excluded_from_the_ratio_without_quotes():
 
 
 def test_wording_found_in_many_documents_is_common_and_not_counted():
-    stock = "坚持以习近平新时代中国特色社会主义思想为指引"
+    stock = "让代表联络站成为代表履职的常态化平台"  # the office's own stock sentence, not a 规范提法
     corpus = {i: NEW_TEXT[10 + i] + stock + "。" + NEW_TEXT[20 + i] for i in range(6)}
     draft = NEW_TEXT[0] + stock + "。" + NEW_TEXT[1]
     report = run(draft, corpus)
@@ -185,6 +185,40 @@ def test_wording_found_in_many_documents_is_common_and_not_counted():
     counted = run(draft, corpus, count_common=True)
     assert stock_chars <= counted.copied_chars <= stock_chars + 3
     assert stock_chars <= run(draft, dict(list(corpus.items())[:2])).copied_chars <= stock_chars + 3
+
+
+def test_standard_formulations_are_common_however_small_the_corpus(seeds):
+    # An original draft using 规范提法 that both seed speeches use too: with two documents on file
+    # nothing is held by five, yet none of this is the drafter copying.
+    formulas = [
+        "人大代表是人民代表大会的主体",
+        "坚持以人民为中心的发展思想",
+        "要深入学习习近平总书记关于坚持和完善人民代表大会制度的重要思想",
+    ]
+    draft = "".join(f"{NEW_TEXT[12 + i]}{f}。{NEW_TEXT[16 + i]}\n" for i, f in enumerate(formulas))
+    report = run(draft, seeds)
+    assert report.matches and all(m.common for m in report.matches)
+    assert report.copied_chars == 0
+    # The built-in list is what made them common: without it they count.
+    assert run(draft, seeds, stock_formulas=False).copied_chars >= 40
+    # A copied passage that merely contains a formulation is copying all the same.
+    source = seeds[4]
+    start = source.index("人大代表是人民代表大会的主体")
+    passage = source[max(0, start - 80) : start + 120]
+    copied = run(NEW_TEXT[0] + passage + NEW_TEXT[1], seeds)
+    assert copied.copied_chars >= len(normalise(passage).text) - 5
+
+
+def test_stock_formulas_are_normalised_and_found_wherever_they_recur():
+    formulas = similarity.stock_formulas()
+    assert len(formulas) >= 30 and len(set(formulas)) == len(formulas)
+    assert all(f and f == normalise(f).text for f in formulas)
+    text = normalise(
+        "同志们，人民选我当代表，我当代表为人民！再说一遍：人民选我当代表，我当代表为人民。"
+    ).text
+    mask = similarity._formula_mask(text)
+    assert mask.sum() == 2 * len(normalise("人民选我当代表，我当代表为人民").text)
+    assert not mask[: len("同志们")].any()
 
 
 def test_matches_from_boilerplate_sources_are_common(seeds):
