@@ -22,6 +22,7 @@ previous index plus the journal until the new one is swapped in.
 import fcntl
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _loaded: dict[Path, FingerprintIndex] = {}
+# Indexes this process could not save: the generation on disk then, the index, when it last failed.
+_unsaved: dict[Path, tuple[str | None, FingerprintIndex, float]] = {}
+# Saving again writes the whole index (hundreds of MB at 100k documents): not at every check of a full disk.
+RETRY_SAVE_SECONDS = 60.0
 
 # Journal ids are handed out when a transaction inserts, not when it commits: an entry may appear below
 # the position already held. The index remembers how many entries it saw in the LOOKBACK ids up to its
@@ -116,16 +121,33 @@ def rebuild_index() -> FingerprintIndex:
     uid, last, _, _ = database_state(0)
     rows = _journal_rows("WHERE id > %s AND id <= %s ORDER BY id", [last - LOOKBACK, last])
     index = FingerprintIndex.build(_indexed_documents())
-    with _writing(directory):
-        index.save(directory, extra=_bookkeeping(uid, last, rows))
-        _loaded[directory] = index
+    extra = _bookkeeping(uid, last, rows)
+    try:
+        with _writing(directory):
+            index.save(directory, extra=extra)
+            _loaded[directory] = index
+    except OSError as exc:
+        _keep_unsaved(directory, index, extra, exc)
+        return index
+    _unsaved.pop(directory, None)
     return index
+
+
+def _keep_unsaved(directory: Path, index: FingerprintIndex, extra: dict, exc: OSError) -> None:
+    """The disk refused the index (full, read-only, gone): answer from memory meanwhile. The next
+    check that finds the disk as it was uses this index and tries to save again."""
+    log.error("查重索引无法保存到 %s（%s）；本进程暂用内存中的索引，磁盘恢复后自动保存", directory, exc)
+    index.extra = dict(extra)
+    _unsaved[directory] = (stored_generation(directory), index, time.monotonic())
 
 
 def _load(directory: Path) -> FingerprintIndex | None:
     """The saved index, from this process's cache when still current and intact; None when it must be
     rebuilt (missing, unreadable, truncated: logged)."""
     generation = stored_generation(directory)
+    unsaved = _unsaved.get(directory)
+    if unsaved is not None and unsaved[0] == generation and unsaved[1].intact():
+        return unsaved[1]  # newer than what is on disk, which has not changed since it could not be saved
     cached = _loaded.get(directory)
     if cached is not None and generation is not None and cached.generation == generation and cached.intact():
         return cached
@@ -168,13 +190,24 @@ def _catch_up(index: FingerprintIndex, directory: Path) -> FingerprintIndex:
     changed = list(dict.fromkeys(d for i, d, _ in rows if i > since))
     texts = dict(CorpusDocument.objects.indexed().filter(pk__in=changed).values_list("pk", "text"))
     applied_to = max((i for i, _, _ in rows), default=last)
-    with _writing(directory):
-        # Another process of this host may have saved meanwhile: apply on top of the latest save.
-        if stored_generation(directory) not in (None, index.generation):
-            index = _load(directory) or index
-        index.apply({doc_id: texts.get(doc_id) for doc_id in changed})
-        index.save(directory, extra=_bookkeeping(uid, applied_to, rows))
-        _loaded[directory] = index
+    changes = {doc_id: texts.get(doc_id) for doc_id in changed}
+    extra = _bookkeeping(uid, applied_to, rows)
+    applied = False
+    try:
+        with _writing(directory):
+            # Another process of this host may have saved meanwhile: apply on top of the latest save.
+            if stored_generation(directory) not in (None, index.generation):
+                index = _load(directory) or index
+            index.apply(changes)
+            applied = True
+            index.save(directory, extra=extra)
+            _loaded[directory] = index
+    except OSError as exc:
+        if not applied:
+            index.apply(changes)
+        _keep_unsaved(directory, index, extra, exc)
+        return index
+    _unsaved.pop(directory, None)
     return index
 
 
@@ -185,7 +218,30 @@ def current_index() -> FingerprintIndex:
         index = _load(directory)
         if index is None:
             return rebuild_index()
-        return _catch_up(index, directory)
+        index = _catch_up(index, directory)
+        unsaved = _unsaved.get(directory)
+        if (
+            unsaved is not None
+            and unsaved[1] is index
+            and unsaved[0] == stored_generation(directory)
+            and time.monotonic() - unsaved[2] >= RETRY_SAVE_SECONDS
+        ):
+            _save_again(directory, index)
+        return index
+
+
+def _save_again(directory: Path, index: FingerprintIndex) -> None:
+    """Try once more to save an index the disk refused before (it may have room again)."""
+    try:
+        with _writing(directory):
+            index.save(directory, extra=index.extra)
+            _loaded[directory] = index
+    except OSError as exc:
+        log.warning("查重索引仍无法保存到 %s（%s）", directory, exc)
+        _unsaved[directory] = (stored_generation(directory), index, time.monotonic())
+        return
+    _unsaved.pop(directory, None)
+    log.info("查重索引已保存到 %s", directory)
 
 
 def index_exists() -> bool:

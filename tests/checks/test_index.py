@@ -217,6 +217,47 @@ def test_a_damaged_index_file_is_rebuilt_and_the_check_still_answers(damage):
         assert found_sources(PART) == {source}, name
 
 
+def test_a_disk_that_refuses_the_index_never_stops_a_check(monkeypatch, caplog):
+    import errno
+
+    from speechdraft.checks import index as index_module
+    from speechdraft.text.fingerprints import stored_generation
+
+    source = import_text(SEED_004.read_text(encoding="utf-8"), "004")
+    real_save = index_module.FingerprintIndex.save
+    saves = []
+
+    def full_disk(self, directory, **kwargs):
+        saves.append(directory)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(index_module.FingerprintIndex, "save", full_disk)
+    # Nothing on disk yet: the index is built, cannot be saved, and answers from memory.
+    assert found_sources(PART) == {source}
+    assert "查重索引无法保存" in caplog.text and stored_generation(index_module.index_dir()) is None
+    # The next check uses it instead of building it again; a new import is caught up in memory.
+    builds = []
+    real_build = index_module.FingerprintIndex.build
+    monkeypatch.setattr(
+        index_module.FingerprintIndex,
+        "build",
+        staticmethod(lambda docs: builds.append(1) or real_build(docs)),
+    )
+    other = import_text(SEED_000.read_text(encoding="utf-8"), "000")
+    assert found_sources(PART) == {source}
+    assert other in current_index() and builds == []
+    # Space again: a check after the retry delay saves what it holds, and a fresh process loads it.
+    monkeypatch.setattr(index_module.FingerprintIndex, "save", real_save)
+    assert found_sources(PART) == {source}
+    assert stored_generation(index_module.index_dir()) is None  # not at every check of a full disk
+    monkeypatch.setattr(index_module, "RETRY_SAVE_SECONDS", 0.0)
+    assert found_sources(PART) == {source}
+    assert stored_generation(index_module.index_dir()) is not None
+    index_module._loaded.clear()
+    saved = index_module.FingerprintIndex.load(index_module.index_dir())
+    assert source in saved and other in saved
+
+
 def test_rebuild_index_if_missing_repairs_a_truncated_index_and_never_fails():
     from speechdraft.checks.index import index_dir
 
