@@ -154,6 +154,31 @@ class Candidate:
     score: float  # shared fingerprints weighted by rarity, 1 / df each
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """Where the distinct hashes of one text lie in an index's two sorted arrays (main and delta).
+
+    On a large mapped index the binary searches are most of the cost of retrieval, and one check
+    retrieves several times (document frequencies, candidates, stretches twice, passages): it searches
+    once (``FingerprintIndex.lookup``) and passes this to each step.
+    """
+
+    keys: np.ndarray  # sorted distinct hashes
+    lo: np.ndarray  # per key: its range in the main array …
+    hi: np.ndarray
+    dlo: np.ndarray  # … and in the delta
+    dhi: np.ndarray
+
+    def bounds(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """(lo, hi, dlo, dhi) of each of ``hashes``, or None if one of them was not looked up."""
+        if len(self.keys) == 0:
+            return None if len(hashes) else (self.lo, self.hi, self.dlo, self.dhi)
+        at = np.minimum(np.searchsorted(self.keys, hashes), len(self.keys) - 1)
+        if not np.array_equal(self.keys[at], hashes):
+            return None
+        return self.lo[at], self.hi[at], self.dlo[at], self.dhi[at]
+
+
 def _pair_totals(
     regions: np.ndarray, docs: np.ndarray, df: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -427,17 +452,32 @@ class FingerprintIndex:
         """Fingerprints in more documents than this are stock wording, useless for retrieval."""
         return max(100, len(self) // 500)
 
-    def document_frequency(self, hashes: np.ndarray) -> np.ndarray:
-        """Number of documents holding each hash (tombstoned documents count until ``compact``)."""
-        hashes = np.asarray(hashes, dtype=np.uint64)
+    def lookup(self, hashes: np.ndarray) -> Lookup:
+        """Search the index once for the distinct ``hashes`` of a text (see ``Lookup``)."""
         # Distinct and sorted queries: the binary searches then walk the (large, mapped) array in
         # order, several times faster than in text order.
-        keys, inverse = np.unique(hashes, return_inverse=True)
-        lo = np.searchsorted(self._hashes, keys, side="left")
-        hi = np.searchsorted(self._hashes, keys, side="right")
-        dlo = np.searchsorted(self._delta_hashes, keys, side="left")
-        dhi = np.searchsorted(self._delta_hashes, keys, side="right")
-        return ((hi - lo) + (dhi - dlo))[inverse]
+        keys = np.unique(np.asarray(hashes, dtype=np.uint64))
+        return Lookup(
+            keys,
+            np.searchsorted(self._hashes, keys, side="left"),
+            np.searchsorted(self._hashes, keys, side="right"),
+            np.searchsorted(self._delta_hashes, keys, side="left"),
+            np.searchsorted(self._delta_hashes, keys, side="right"),
+        )
+
+    def _bounds(
+        self, hashes: np.ndarray, lookup: Lookup | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        found = lookup.bounds(hashes) if lookup is not None else None
+        if found is None:
+            found = self.lookup(hashes).bounds(hashes)
+            assert found is not None
+        return found
+
+    def document_frequency(self, hashes: np.ndarray, *, lookup: Lookup | None = None) -> np.ndarray:
+        """Number of documents holding each hash (tombstoned documents count until ``compact``)."""
+        lo, hi, dlo, dhi = self._bounds(np.asarray(hashes, dtype=np.uint64), lookup)
+        return (hi - lo) + (dhi - dlo)
 
     def candidates(
         self, text: str | np.ndarray, limit: int = 30, *, max_df: int | None = None
@@ -460,6 +500,7 @@ class FingerprintIndex:
         limit: int = 30,
         max_df: int | None = None,
         positions: np.ndarray | None = None,
+        lookup: Lookup | None = None,
     ) -> list[Candidate]:
         """Like ``candidates`` for fingerprint hashes already computed.
 
@@ -476,7 +517,7 @@ class FingerprintIndex:
         else:
             hashes, regions = _by_region(hashes, positions)
         max_df = self.default_max_df() if max_df is None else max_df
-        all_docs, all_df, all_entries = self._postings(hashes, max_df)
+        all_docs, all_df, all_entries = self._postings(hashes, max_df, lookup)
         all_weights = rarity(all_df, len(self))
         if len(all_docs) == 0:
             return []
@@ -506,6 +547,7 @@ class FingerprintIndex:
         min_score: float = 3.0,
         breadth: int = 0,
         max_df: int | None = None,
+        lookup: Lookup | None = None,
     ) -> dict[int, list[int]]:
         """For each ``REGION_CHARS`` stretch of the text, its ``per_stretch`` best documents scoring at
         least ``min_score`` there: {document id: [stretch numbers]}, best-scoring documents first.
@@ -531,7 +573,7 @@ class FingerprintIndex:
                 found.setdefault(d, set()).add(r)
                 best[d] = max(best.get(d, 0.0), sc)
 
-        region, doc, score, shared = self._region_scores(*_by_region(hashes, positions), max_df)
+        region, doc, score, shared = self._region_scores(*_by_region(hashes, positions), max_df, lookup)
         good = np.flatnonzero(score >= min_score)
         good = good[np.lexsort((doc[good], -score[good], region[good]))]
         good = good[_rank_in_group(region[good]) < per_stretch]
@@ -543,7 +585,9 @@ class FingerprintIndex:
             # fingerprints split between two stretches, is counted whole in one. Such a stretch
             # lies over halves of two stretches, and brings both.
             half = REGION_CHARS // 2
-            region, doc, score, shared = self._region_scores(*_by_region(hashes, positions + half), max_df)
+            region, doc, score, shared = self._region_scores(
+                *_by_region(hashes, positions + half), max_df, lookup
+            )
             wide = _breadth_winners(region, shared, breadth)
             take(region[wide], doc[wide], score[wide])
             take(np.maximum(region[wide] - 1, 0), doc[wide], score[wide])
@@ -557,6 +601,7 @@ class FingerprintIndex:
         *,
         per_span: int = 3,
         max_df: int | None = None,
+        lookup: Lookup | None = None,
     ) -> list[list[tuple[int, float]]]:
         """For each [start, end) span of the text (sorted, not overlapping), its ``per_span`` best
         documents as (document id, score) scored on the fingerprints inside it alone, best first.
@@ -579,24 +624,31 @@ class FingerprintIndex:
         keys, regions = keys[order], regions[order]
         keep = np.ones(len(keys), dtype=bool)
         keep[1:] = (keys[1:] != keys[:-1]) | (regions[1:] != regions[:-1])
-        for r, d, sc in self._best_per_region(keys[keep], regions[keep], per_span, 0.0, max_df):
+        for r, d, sc in self._best_per_region(keys[keep], regions[keep], per_span, 0.0, max_df, lookup):
             result[r].append((d, sc))
         return result
 
     def _region_scores(
-        self, hashes: np.ndarray, regions: np.ndarray, max_df: int | None
+        self, hashes: np.ndarray, regions: np.ndarray, max_df: int | None, lookup: Lookup | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(region, document id, score, shared fingerprints) of every pair sharing a useful fingerprint
         in ``hashes`` (one entry per hash and region), ordered by region then document."""
-        docs, df, entries = self._postings(hashes, self.default_max_df() if max_df is None else max_df)
+        max_df = self.default_max_df() if max_df is None else max_df
+        docs, df, entries = self._postings(hashes, max_df, lookup)
         return _pair_totals(regions[entries], docs, df)
 
     def _best_per_region(
-        self, hashes: np.ndarray, regions: np.ndarray, per_region: int, min_score: float, max_df: int | None
+        self,
+        hashes: np.ndarray,
+        regions: np.ndarray,
+        per_region: int,
+        min_score: float,
+        max_df: int | None,
+        lookup: Lookup | None = None,
     ) -> list[tuple[int, int, float]]:
         """(region, document id, score) of each region's ``per_region`` best documents scoring at
         least ``min_score`` on that region's (hash, region) entries, by region then best first."""
-        region, doc, score, _shared = self._region_scores(hashes, regions, max_df)
+        region, doc, score, _shared = self._region_scores(hashes, regions, max_df, lookup)
         good = score >= min_score
         region, doc, score = region[good], doc[good], score[good]
         order = np.lexsort((doc, -score, region))
@@ -604,13 +656,12 @@ class FingerprintIndex:
         chosen = _rank_in_group(region) < per_region
         return list(zip(region[chosen].tolist(), doc[chosen].tolist(), score[chosen].tolist(), strict=True))
 
-    def _postings(self, hashes: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _postings(
+        self, hashes: np.ndarray, max_df: int, lookup: Lookup | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (document, document frequency of the hash, index into ``hashes``) for the useful
         hashes (df ≤ max_df); a posting weighs ``rarity(df)``."""
-        lo = np.searchsorted(self._hashes, hashes, side="left")
-        hi = np.searchsorted(self._hashes, hashes, side="right")
-        dlo = np.searchsorted(self._delta_hashes, hashes, side="left")
-        dhi = np.searchsorted(self._delta_hashes, hashes, side="right")
+        lo, hi, dlo, dhi = self._bounds(hashes, lookup)
         df = (hi - lo) + (dhi - dlo)
         useful = (df > 0) & (df <= max_df)
         lo, hi, dlo, dhi, df = lo[useful], hi[useful], dlo[useful], dhi[useful], df[useful]
@@ -871,6 +922,7 @@ __all__ = [
     "K",
     "WINDOW",
     "Candidate",
+    "Lookup",
     "CorruptIndex",
     "FingerprintIndex",
     "fingerprints",

@@ -47,7 +47,7 @@ import numpy as np
 
 from . import normalise as normalise_module
 from . import tokenizer
-from .fingerprints import REGION_CHARS, FingerprintIndex, fingerprints, kgram_hashes
+from .fingerprints import REGION_CHARS, FingerprintIndex, Lookup, fingerprints, kgram_hashes
 from .fingerprints import K as FP_K
 from .normalise import NormalisedText, citation_spans, code_points, normalise
 
@@ -350,6 +350,7 @@ class _Draft:
         # character the number of candidates with an exact anchor over it.
         self.fp_positions = np.empty(0, dtype=np.int64)
         self.fp_df = np.empty(0, dtype=np.int64)
+        self.lookup: Lookup | None = None
         self.holders = np.zeros(len(self.norm), dtype=np.int32)
         self.many_prefix = np.zeros(len(self.norm) + 1, dtype=np.int64)  # prefix sums of holders >= N
 
@@ -855,8 +856,10 @@ def check(
     fp_hashes, fp_positions = fingerprints(norm.codes)
     if len(norm) >= settings.anchor_chars and len(index) and len(fp_hashes):
         state.fp_positions = fp_positions
-        state.fp_df = index.document_frequency(fp_hashes)
-        windows = _candidate_windows(index, fp_hashes, fp_positions, len(norm), settings)
+        # Every retrieval step below reuses this one search of the index (see fingerprints.Lookup).
+        state.lookup = index.lookup(fp_hashes)
+        state.fp_df = index.document_frequency(fp_hashes, lookup=state.lookup)
+        windows = _candidate_windows(index, fp_hashes, fp_positions, len(norm), settings, state.lookup)
         passages = _align_candidates(state, windows, source_text, source_texts, settings)
         # Second look: the documents that best explain each found passage on its own span. Where every
         # document shares stock sentences with the draft, the source of a short passage rarely ranks
@@ -875,13 +878,14 @@ def _candidate_windows(
     positions: np.ndarray,
     length: int,
     settings: CheckSettings,
+    lookup: Lookup | None = None,
 ) -> dict[int, list[tuple[int, int]] | None]:
     """Candidate documents with the draft windows (normalised [start, end)) to align them in; None
     means the whole draft."""
     windows: dict[int, list[tuple[int, int]] | None] = {}
     if length <= settings.whole_draft_chars:
         for candidate in index.candidates_for_hashes(
-            hashes, limit=settings.candidate_limit, max_df=settings.max_df, positions=positions
+            hashes, limit=settings.candidate_limit, max_df=settings.max_df, positions=positions, lookup=lookup
         ):
             windows[candidate.doc_id] = None
     stretches = index.stretch_candidates(
@@ -891,6 +895,7 @@ def _candidate_windows(
         min_score=settings.stretch_min_score,
         breadth=settings.stretch_breadth,
         max_df=settings.max_df,
+        lookup=lookup,
     )
     for doc_id, regions in stretches.items():
         if doc_id in windows:
@@ -976,7 +981,12 @@ def _passage_windows(
     if not doubtful:
         return {}
     ranked = index.span_candidates(
-        hashes, state.fp_positions, doubtful, per_span=settings.per_passage, max_df=settings.max_df
+        hashes,
+        state.fp_positions,
+        doubtful,
+        per_span=settings.per_passage,
+        max_df=settings.max_df,
+        lookup=state.lookup,
     )
     length = len(state.norm)
     extra: dict[int, list[tuple[int, int]]] = {}

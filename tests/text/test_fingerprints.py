@@ -186,6 +186,28 @@ def test_a_passage_across_a_stretch_boundary_is_counted_whole(corpus):
     assert found.get(1) == [0, 1]
 
 
+def test_one_lookup_serves_every_retrieval_step_with_the_same_answers(corpus):
+    index = FingerprintIndex.build(corpus.items())
+    index.apply({900: corpus[3][:400] + corpus[10][200:600]})  # a delta too
+    text = corpus[42][100:700] + corpus[7][:300] + corpus[3][50:350] + random_text(random.Random(2), 200)
+    hashes, positions = fingerprints(normalised_codes(text)[0])
+    lookup = index.lookup(hashes)
+    assert np.array_equal(index.document_frequency(hashes, lookup=lookup), index.document_frequency(hashes))
+    assert index.candidates_for_hashes(hashes, positions=positions, lookup=lookup) == (
+        index.candidates_for_hashes(hashes, positions=positions)
+    )
+    assert index.stretch_candidates(hashes, positions, breadth=5, lookup=lookup) == (
+        index.stretch_candidates(hashes, positions, breadth=5)
+    )
+    spans = [(0, 300), (400, 800)]
+    assert index.span_candidates(hashes, positions, spans, lookup=lookup) == (
+        index.span_candidates(hashes, positions, spans)
+    )
+    # A lookup made for another text is never trusted for hashes it does not hold.
+    other = index.lookup(hashes[:5])
+    assert np.array_equal(index.document_frequency(hashes, lookup=other), index.document_frequency(hashes))
+
+
 def test_fingerprints_in_too_many_documents_are_skipped_for_retrieval(corpus):
     stock = "坚持以习近平新时代中国特色社会主义思想为指引"
     index = FingerprintIndex.build((i, text + stock) for i, text in corpus.items())
