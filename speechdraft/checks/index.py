@@ -121,21 +121,26 @@ def rebuild_index() -> FingerprintIndex:
     uid, last, _, _ = database_state(0)
     rows = _journal_rows("WHERE id > %s AND id <= %s ORDER BY id", [last - LOOKBACK, last])
     index = FingerprintIndex.build(_indexed_documents())
-    extra = _bookkeeping(uid, last, rows)
+    _store(directory, index, _bookkeeping(uid, last, rows))
+    return index
+
+
+def _store(directory: Path, index: FingerprintIndex, extra: dict) -> None:
+    """Save the index and make it this process's; when the disk refuses it (full, read-only, gone),
+    keep answering from memory: the next check that finds the disk as it was uses this index, and
+    after RETRY_SAVE_SECONDS one tries to save it again."""
     try:
         with _writing(directory):
             index.save(directory, extra=extra)
             _loaded[directory] = index
     except OSError as exc:
         _keep_unsaved(directory, index, extra, exc)
-        return index
-    _unsaved.pop(directory, None)
-    return index
+        return
+    if _unsaved.pop(directory, None) is not None:
+        log.info("查重索引已保存到 %s", directory)
 
 
 def _keep_unsaved(directory: Path, index: FingerprintIndex, extra: dict, exc: OSError) -> None:
-    """The disk refused the index (full, read-only, gone): answer from memory meanwhile. The next
-    check that finds the disk as it was uses this index and tries to save again."""
     log.error("查重索引无法保存到 %s（%s）；本进程暂用内存中的索引，磁盘恢复后自动保存", directory, exc)
     index.extra = dict(extra)
     _unsaved[directory] = (stored_generation(directory), index, time.monotonic())
@@ -226,22 +231,8 @@ def current_index() -> FingerprintIndex:
             and unsaved[0] == stored_generation(directory)
             and time.monotonic() - unsaved[2] >= RETRY_SAVE_SECONDS
         ):
-            _save_again(directory, index)
+            _store(directory, index, index.extra)
         return index
-
-
-def _save_again(directory: Path, index: FingerprintIndex) -> None:
-    """Try once more to save an index the disk refused before (it may have room again)."""
-    try:
-        with _writing(directory):
-            index.save(directory, extra=index.extra)
-            _loaded[directory] = index
-    except OSError as exc:
-        log.warning("查重索引仍无法保存到 %s（%s）", directory, exc)
-        _unsaved[directory] = (stored_generation(directory), index, time.monotonic())
-        return
-    _unsaved.pop(directory, None)
-    log.info("查重索引已保存到 %s", directory)
 
 
 def index_exists() -> bool:

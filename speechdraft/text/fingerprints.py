@@ -218,9 +218,7 @@ def _regional_winners(regions: np.ndarray, docs: np.ndarray, df: np.ndarray, lim
         return []
     region, doc, score, _shared = _pair_totals(regions, docs, df)
     order = np.lexsort((doc, -score, region))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = region[order][1:] != region[order][:-1]
-    winners = order[first]
+    winners = order[_rank_in_group(region[order]) == 0]
     winners = winners[np.argsort(-score[winners], kind="stable")]
     return list(dict.fromkeys(doc[winners].tolist()))[:limit]
 
