@@ -209,3 +209,19 @@ def test_the_command_and_the_check_button_agree_on_a_large_generated_corpus(
         reported = {s["source_id"] for s in from_command["sources"]}
         sources_seen += len(planted_sources & reported)
     assert sources_seen >= 20  # of 30 planted; reordered clauses of generated text are the hard case
+
+
+def test_standard_formulations_in_an_original_draft_are_common_in_the_json(tmp_path):
+    # The office has only the two seed speeches: no formulation is held by five documents.
+    import_seed(SEED_000)
+    import_seed(SEED_004)
+    draft = (
+        "这次培训班安排得很紧凑，我先讲三点体会。人大代表是人民代表大会的主体，履职靠的是平时的积累。\n"
+        "我们要坚持以人民为中心的发展思想，把群众的急难愁盼当作自己的事情来办。\n"
+        "希望大家回去以后，认真学习习近平总书记关于坚持和完善人民代表大会制度的重要思想，学以致用。\n"
+    )
+    path = tmp_path / "draft.txt"
+    path.write_text(draft, encoding="utf-8")
+    report = check(path)
+    assert report["matches"] and all(m["common"] for m in report["matches"])
+    assert report["copied_chars"] == 0 and report["copy_ratio"] == 0
